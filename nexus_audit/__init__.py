@@ -1,0 +1,57 @@
+"""nexus_audit: monthly GDPR and PCI DSS v4.0.1 audits of a payments platform's database.
+
+The public API, listed once::
+
+    import nexus_audit
+
+    result = nexus_audit.run_audit("duckdb:///platform.duckdb", "2026-11")
+    paths = nexus_audit.write_report(result, "nexus-audit-report/")
+"""
+
+from __future__ import annotations
+
+from .api import audit_report, demo_report
+from .audit import library_version, run_audit
+from .config import Settings, load_settings
+from .errors import (
+    ChecklistError,
+    ConfigError,
+    DatabaseError,
+    NexusAuditError,
+    QueryFileError,
+    RenderError,
+    SchemaError,
+)
+from .period import Period
+from .results import AuditResult, ControlResult, FrameworkScore, QueryRun, Status
+
+
+def write_report(*args: object, **kwargs: object) -> object:
+    """Render ``report.html``, ``report.pdf`` and the evidence CSVs; see ``report``."""
+    from .report import write_report as _write
+
+    return _write(*args, **kwargs)  # type: ignore[arg-type]
+
+
+__all__ = [
+    "AuditResult",
+    "ChecklistError",
+    "ConfigError",
+    "ControlResult",
+    "DatabaseError",
+    "FrameworkScore",
+    "NexusAuditError",
+    "Period",
+    "QueryFileError",
+    "QueryRun",
+    "RenderError",
+    "SchemaError",
+    "Settings",
+    "Status",
+    "audit_report",
+    "demo_report",
+    "library_version",
+    "load_settings",
+    "run_audit",
+    "write_report",
+]

@@ -1,0 +1,89 @@
+"""What the commands do, as functions a script can call in a few lines."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from .audit import run_audit
+from .config import Settings, load_settings
+from .period import Period
+from .results import AuditResult
+from .runner import Progress
+
+log = logging.getLogger(__name__)
+
+DEMO_FILE = "demo.duckdb"
+
+
+def audit_report(
+    database: str | None = None,
+    month: str | Period | None = None,
+    *,
+    frameworks: list[str] | None = None,
+    formats: Sequence[str] | None = None,
+    out_dir: Path | str | None = None,
+    config: Path | str | None = None,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> tuple[AuditResult, dict[str, Path]]:
+    """Audit ``database`` for ``month`` and write the report; returns result and paths."""
+    from .report import write_report
+
+    settings = settings or load_settings(config)
+    result = run_audit(database, month, settings=settings, frameworks=frameworks,
+                       progress=_stage(progress, "queries"))
+
+    folder = Path(out_dir) if out_dir else settings.output_dir
+    if progress:
+        progress("render:html and pdf", 0, 1)
+    paths = write_report(
+        result, folder, formats=tuple(formats or settings.formats),
+        pdf_row_cap=settings.pdf_evidence_rows, html_row_cap=settings.html_evidence_rows,
+    )
+    if progress:
+        progress("render:done", 1, 1)
+
+    return result, paths
+
+
+def demo_report(
+    database: str | None = None,
+    month: str | Period | None = None,
+    *,
+    events: int = 1_000_000,
+    seed: int = 20261,
+    replace: bool = False,
+    out_dir: Path | str | None = None,
+    config: Path | str | None = None,
+    progress: Progress | None = None,
+) -> tuple[AuditResult, dict[str, Path]]:
+    """Build the demo database (a DuckDB file in the output folder by default) and audit it."""
+    from .demo import build_demo
+
+    settings = load_settings(config)
+    folder = Path(out_dir) if out_dir else settings.output_dir
+    period = month if isinstance(month, Period) else (
+        Period.parse(month) if month else Period.last_complete_month())
+
+    if database is None:
+        folder.mkdir(parents=True, exist_ok=True)
+        database = f"duckdb:///{(folder / DEMO_FILE).resolve()}"
+        replace = True
+
+    build_demo(database, period, events=events, seed=seed, replace=replace,
+               progress=_stage(progress, "demo"))
+
+    return audit_report(database, period, out_dir=folder, settings=settings,
+                        progress=progress)
+
+
+def _stage(progress: Progress | None, stage: str) -> Progress | None:
+    if progress is None:
+        return None
+
+    def report(step: str, done: int, total: int) -> None:
+        progress(f"{stage}:{step}", done, total)
+
+    return report

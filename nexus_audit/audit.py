@@ -1,0 +1,214 @@
+"""The monthly audit, end to end: period → snapshot → queries → scores → result."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+
+from sqlalchemy.engine import Engine
+
+from .checklists import Framework, load_frameworks
+from .config import DEFAULT_TARGETS, Settings, load_settings
+from .database import describe, inventory, open_engine, snapshot
+from .errors import ConfigError
+from .period import Period
+from .queries import ParamValue, Query, load_queries
+from .results import AuditResult, ControlResult, FrameworkScore, PeriodInfo, QueryRun
+from .runner import Outcome, Progress, iso, run_queries
+from .scoring import score_framework
+
+log = logging.getLogger(__name__)
+
+ACTIVITY_QUERY = "period_activity"
+
+
+def run_audit(
+    database: str | Engine | None = None,
+    month: str | Period | None = None,
+    *,
+    settings: Settings | None = None,
+    frameworks: list[str] | None = None,
+    progress: Progress | None = None,
+) -> AuditResult:
+    """Audit one period of a database and return the scored result.
+
+    ``database`` is a SQLAlchemy URL or engine (default: the settings' database_url);
+    ``month`` is ``YYYY-MM`` or a :class:`Period` (default: the last complete month).
+    """
+    settings = settings or load_settings()
+    period = _period(month)
+    queries = load_queries()
+    chosen = load_frameworks(frameworks or list(settings.frameworks), queries)
+
+    engine = _engine(database, settings)
+    needed = _needed_queries(chosen, queries)
+    values = _parameters(needed, period, settings)
+
+    log.info("auditing %s for %s", describe(engine.url), period.label)
+    with snapshot(
+        engine,
+        statement_timeout_s=settings.statement_timeout_seconds,
+        lock_timeout_s=settings.lock_timeout_seconds,
+    ) as connection:
+        tables = inventory(connection)
+        outcomes = run_queries(
+            connection, needed, values, tables.present,
+            timeout_s=settings.statement_timeout_seconds, progress=progress,
+        )
+
+    if isinstance(database, str) or database is None:
+        engine.dispose()
+
+    return _result(settings, period, engine, chosen, outcomes, tables.missing_optional)
+
+
+def _period(month: str | Period | None) -> Period:
+    if isinstance(month, Period):
+        return month
+    return Period.parse(month) if month else Period.last_complete_month()
+
+
+def _engine(database: str | Engine | None, settings: Settings) -> Engine:
+    if isinstance(database, Engine):
+        return database
+
+    url = database or settings.database_url
+    if not url:
+        raise ConfigError(
+            "no database to audit: pass --database URL, set database_url in "
+            "nexus-audit.toml, or set NEXUS_AUDIT_DATABASE_URL"
+        )
+
+    return open_engine(url)
+
+
+def _needed_queries(frameworks: list[Framework], queries: dict[str, Query]) -> list[Query]:
+    names = [ACTIVITY_QUERY]
+
+    for framework in frameworks:
+        for control in framework.controls:
+            names.extend(n for n in control.query_names() if n not in names)
+
+    return [queries[name] for name in names]
+
+
+def _parameters(queries: list[Query], period: Period, settings: Settings
+                ) -> dict[str, dict[str, ParamValue]]:
+    """Bound values per query: the period, incident targets, then [parameters.<query>]."""
+    targets = {**DEFAULT_TARGETS, **settings.incident_targets}
+    common: dict[str, ParamValue] = {"period_start": period.start, "period_end": period.end}
+
+    for severity, target in targets.items():
+        number = severity.removeprefix("SEV-")
+        common[f"sev{number}_respond_minutes"] = target.respond_minutes
+        common[f"sev{number}_resolve_minutes"] = target.resolve_minutes
+
+    by_name = {query.name: query for query in queries}
+    _check_overrides(settings, by_name)
+    values: dict[str, dict[str, ParamValue]] = {}
+
+    for query in queries:
+        declared = {param.name for param in query.params}
+        chosen = {k: v for k, v in common.items() if k in declared}
+        values[query.name] = {**chosen, **settings.parameters.get(query.name, {})}
+
+    return values
+
+
+def _check_overrides(settings: Settings, queries: dict[str, Query]) -> None:
+    for name, overrides in settings.parameters.items():
+        if name not in queries:
+            raise ConfigError(
+                f"setting 'parameters.{name}' names no query this audit runs; "
+                f"choose from {sorted(queries)}"
+            )
+        declared = {param.name for param in queries[name].params}
+        for key in overrides:
+            if key not in declared or key in ("period_start", "period_end"):
+                raise ConfigError(
+                    f"setting 'parameters.{name}.{key}': query {name} has no such "
+                    f"parameter; it takes {sorted(declared - {'period_start', 'period_end'})}"
+                )
+
+
+def _result(
+    settings: Settings,
+    period: Period,
+    engine: Engine,
+    frameworks: list[Framework],
+    outcomes: dict[str, Outcome],
+    missing_optional: tuple[str, ...],
+) -> AuditResult:
+    activity = _activity(outcomes[ACTIVITY_QUERY])
+    controls: list[ControlResult] = []
+    scores: list[FrameworkScore] = []
+
+    for framework in frameworks:
+        results, score = score_framework(framework, outcomes, activity, period)
+        controls.extend(results)
+        scores.append(score)
+
+    return AuditResult(
+        organisation=settings.organisation,
+        period=PeriodInfo(start=period.start, end=period.end, label=period.label),
+        generated_at=datetime.now(UTC),
+        library_version=library_version(),
+        database=describe(engine.url),
+        frameworks=tuple(scores),
+        controls=tuple(controls),
+        queries=tuple(_run_record(outcome) for outcome in outcomes.values()),
+        activity=activity or {},
+        warnings=_warnings(outcomes, missing_optional, activity),
+        evidence={name: outcome.frame for name, outcome in outcomes.items()},
+    )
+
+
+def _activity(outcome: Outcome) -> dict[str, int] | None:
+    if outcome.status != "ok" or outcome.frame.empty:
+        return None
+
+    row = outcome.frame.iloc[0]
+    return {column: int(row[column]) for column in outcome.frame.columns}
+
+
+def _warnings(outcomes: dict[str, Outcome], missing: tuple[str, ...],
+              activity: dict[str, int] | None) -> tuple[str, ...]:
+    warnings = [f"Optional table {name} is absent; its controls read 'no data'."
+                for name in missing]
+
+    if activity is not None and not any(activity.values()):
+        warnings.append("The period holds no audit events and no login attempts.")
+
+    for outcome in outcomes.values():
+        if outcome.status == "error":
+            warnings.append(f"Query {outcome.query.name} failed: {outcome.error}")
+
+    return tuple(warnings)
+
+
+def _run_record(outcome: Outcome) -> QueryRun:
+    query = outcome.query
+
+    return QueryRun(
+        name=query.name,
+        description=query.description,
+        file=query.path.name,
+        tables=query.tables,
+        state=query.state,
+        notes=query.notes,
+        parameters={name: iso(value) for name, value in outcome.parameters.items()},
+        status=outcome.status,
+        row_count=len(outcome.frame),
+        duration_ms=round(outcome.duration_ms, 1),
+        error=outcome.error,
+        columns=query.columns,
+    )
+
+
+def library_version() -> str:
+    """The installed nexus-audit version, or 0+unknown in a bare source tree."""
+    try:
+        return version("nexus-audit")
+    except PackageNotFoundError:
+        return "0+unknown"

@@ -1,0 +1,153 @@
+"""Settings: one TOML file plus ``NEXUS_AUDIT_*`` environment variables.
+
+Precedence, highest first: values passed in code (the command line's flags), environment
+variables, the settings file (``nexus-audit.toml`` in the working folder, or the path
+given), then the defaults below. Errors name the key and, for the file, the line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from .errors import ConfigError
+
+DEFAULT_FILE = Path("nexus-audit.toml")
+Severity = Literal["SEV-1", "SEV-2", "SEV-3", "SEV-4"]
+
+
+class Target(BaseModel):
+    """How fast an incident of one severity must be acknowledged and resolved."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    respond_minutes: int = Field(gt=0)
+    resolve_minutes: int = Field(gt=0)
+
+
+DEFAULT_TARGETS: dict[Severity, Target] = {
+    "SEV-1": Target(respond_minutes=15, resolve_minutes=240),
+    "SEV-2": Target(respond_minutes=30, resolve_minutes=480),
+    "SEV-3": Target(respond_minutes=120, resolve_minutes=1440),
+    "SEV-4": Target(respond_minutes=240, resolve_minutes=4320),
+}
+
+
+class Settings(BaseSettings):
+    """Everything an audit can be told; see the README for each key."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEXUS_AUDIT_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+    )
+
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL audited.")
+    organisation: str = Field(default="Example Payments Ltd", min_length=1)
+    frameworks: tuple[Literal["gdpr", "pci-dss"], ...] = ("gdpr", "pci-dss")
+    output_dir: Path = Path("nexus-audit-report")
+    formats: tuple[Literal["html", "pdf"], ...] = ("html", "pdf")
+    statement_timeout_seconds: float = Field(default=300.0, gt=0)
+    lock_timeout_seconds: float = Field(default=10.0, gt=0)
+    pdf_evidence_rows: int = Field(default=25, ge=1)
+    html_evidence_rows: int = Field(default=500, ge=1)
+    incident_targets: dict[Severity, Target] = Field(default_factory=lambda: dict(DEFAULT_TARGETS))
+    parameters: dict[str, dict[str, int | float | str | bool]] = Field(
+        default_factory=dict,
+        description="Per-query overrides of declared parameters: [parameters.<query>].",
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls)
+        return init_settings, env_settings, toml
+
+
+def load_settings(path: Path | str | None = None, **overrides: Any) -> Settings:
+    """Settings from ``path`` (or ``./nexus-audit.toml`` when present), env and overrides.
+
+    ``overrides`` whose value is None are ignored, so unset command-line flags do not
+    hide the file or the environment.
+    """
+    toml_file = _settings_file(path)
+    given = {key: value for key, value in overrides.items() if value is not None}
+
+    if toml_file is not None:
+        _check_toml(toml_file)
+
+    # The file is a class-level setting in pydantic-settings, hence a subclass per file.
+    config = SettingsConfigDict(**{**Settings.model_config, "toml_file": toml_file})
+    reader = type("FileSettings", (Settings,), {"model_config": config})
+
+    try:
+        return reader(**given)
+    except ValidationError as error:
+        raise ConfigError(_explain(error, toml_file)) from error
+
+
+def _settings_file(path: Path | str | None) -> Path | None:
+    if path is None:
+        return DEFAULT_FILE if DEFAULT_FILE.is_file() else None
+
+    chosen = Path(path)
+    if not chosen.is_file():
+        raise ConfigError(f"settings file {str(chosen)!r} does not exist")
+
+    return chosen
+
+
+def _check_toml(path: Path) -> None:
+    try:
+        tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from error
+
+
+def _explain(error: ValidationError, toml_file: Path | None) -> str:
+    problems = []
+
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"])
+        where = _line_of(toml_file, item["loc"]) if toml_file else None
+        place = f" ({toml_file}:{where})" if where else ""
+        env = "NEXUS_AUDIT_" + "__".join(str(p) for p in item["loc"]).upper()
+        problems.append(
+            f"setting {key!r}{place}: {item['msg']} (got {item.get('input')!r}; "
+            f"it can also come from {env})"
+        )
+
+    return "invalid settings: " + "; ".join(problems)
+
+
+def _line_of(path: Path, location: tuple[int | str, ...]) -> int | None:
+    """The line of the file where the key of a validation error is written."""
+    names = [str(part) for part in location if isinstance(part, str)]
+    if not names:
+        return None
+
+    lines = path.read_text(encoding="utf-8").splitlines()
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(names[-1])}[\"']?\s*=")
+
+    for number, line in enumerate(lines, start=1):
+        if pattern.match(line):
+            return number
+
+    return None

@@ -1,0 +1,171 @@
+"""Open the audited database read-only, in one snapshot, and see which tables it has.
+
+PostgreSQL audits run in one ``REPEATABLE READ READ ONLY`` transaction, so every query
+sees the same state, with a statement and a lock timeout. DuckDB files are opened
+read-only: no other process can write while the audit holds the file, so each query sees
+the same state even across transactions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+from .errors import ConfigError, DatabaseError, SchemaError
+from .model import OPTIONAL_TABLES, REQUIRED_TABLES, metadata
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """The model tables the audited database holds."""
+
+    present: frozenset[str]
+    missing_optional: tuple[str, ...]
+
+
+def describe(url: str | sa.URL) -> str:
+    """Dialect and database of a URL, with no user name or password."""
+    parsed = make_url(url)
+    return f"{parsed.get_backend_name()}:{parsed.database or ''}"
+
+
+def open_engine(url: str, *, read_only: bool = True) -> Engine:
+    """An engine for ``url``; DuckDB files are opened read-only unless told otherwise."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise ConfigError(
+            f"database URL {_mask(url)!r} is not a SQLAlchemy URL; write it as "
+            "duckdb:///path/to/file.duckdb or postgresql+psycopg://user@host/db"
+        ) from error
+
+    connect_args: dict[str, object] = {}
+    if parsed.get_backend_name() == "duckdb" and read_only and _is_file(parsed):
+        connect_args["read_only"] = True
+
+    try:
+        return sa.create_engine(parsed, connect_args=connect_args)
+    except (NoSuchModuleError, ImportError) as error:
+        raise ConfigError(f"no driver for database URL {_mask(url)!r}: {error}") from error
+
+
+@contextmanager
+def snapshot(engine: Engine, *, statement_timeout_s: float, lock_timeout_s: float
+             ) -> Iterator[Connection]:
+    """A read-only connection in one transaction, with the session clock in UTC."""
+    try:
+        connection = engine.connect()
+    except SQLAlchemyError as error:
+        raise DatabaseError(
+            f"cannot connect to {describe(engine.url)}: {_first_line(error)}"
+        ) from error
+
+    try:
+        with connection:
+            _prepare(connection, statement_timeout_s, lock_timeout_s)
+            yield connection
+            connection.rollback()
+    except SQLAlchemyError as error:
+        raise DatabaseError(
+            f"reading {describe(engine.url)} failed: {_first_line(error)}"
+        ) from error
+
+
+def inventory(connection: Connection) -> Inventory:
+    """Check required tables and every column of the tables present."""
+    columns = _columns(connection)
+    names = set(columns)
+
+    missing = [name for name in REQUIRED_TABLES if name not in names]
+    if missing:
+        raise SchemaError(
+            f"required table(s) {', '.join(missing)} not found in "
+            f"{describe(connection.engine.url)}; the README's data model lists what each "
+            "must hold"
+        )
+
+    present = [name for name in (*REQUIRED_TABLES, *OPTIONAL_TABLES) if name in names]
+    for name in present:
+        _check_columns(name, columns[name])
+
+    absent = tuple(name for name in OPTIONAL_TABLES if name not in names)
+    if absent:
+        log.warning("optional table(s) absent, their controls read 'no data': %s", absent)
+
+    return Inventory(frozenset(present), absent)
+
+
+def _columns(connection: Connection) -> dict[str, set[str]]:
+    """Column names per table of the current schema, from information_schema.
+
+    Both engines answer this standard view; duckdb-engine's inspector does not work on
+    every DuckDB release.
+    """
+    rows = connection.execute(
+        sa.text(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name IN :names"
+        ).bindparams(sa.bindparam("names", expanding=True)),
+        {"names": sorted(metadata.tables)},
+    )
+    found: dict[str, set[str]] = {}
+
+    for table, column in rows:
+        found.setdefault(table, set()).add(column)
+
+    return found
+
+
+def _check_columns(table: str, found: set[str]) -> None:
+    wanted = [column.name for column in metadata.tables[table].columns]
+    missing = [name for name in wanted if name not in found]
+
+    if missing:
+        raise SchemaError(
+            f"table {table} lacks column(s) {', '.join(missing)}; the README's data "
+            "model lists the columns each table must have"
+        )
+
+
+def _prepare(connection: Connection, statement_timeout_s: float, lock_timeout_s: float
+             ) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+        )
+        settings = {
+            "statement_timeout": f"{int(statement_timeout_s * 1000)}ms",
+            "lock_timeout": f"{int(lock_timeout_s * 1000)}ms",
+            "TimeZone": "UTC",
+        }
+        for name, value in settings.items():
+            connection.execute(
+                sa.text("SELECT set_config(:name, :value, true)"),
+                {"name": name, "value": value},
+            )
+    elif connection.dialect.name == "duckdb":
+        connection.exec_driver_sql("SET TimeZone = 'UTC'")
+
+
+def _is_file(url: sa.URL) -> bool:
+    return bool(url.database) and url.database != ":memory:"
+
+
+def _mask(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparsable URL>"
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error)
+    return text.strip().splitlines()[0] if text.strip() else type(error).__name__

@@ -1,0 +1,34 @@
+-- name: log_retention
+-- description: Whether the audit log reaches back retention_months before the period end, and holds events in each of the last immediate_months months (PCI DSS 10.5.1).
+-- tables: audit_log
+-- state: period_end
+-- param: period_end timestamp
+-- param: retention_months integer = 12
+-- param: immediate_months integer = 3
+-- column: earliest_event_at timestamp
+-- column: months_with_events_recently integer
+-- column: covers_retention boolean
+-- column: covers_immediate boolean
+-- column: meets_requirement boolean
+WITH recent AS (
+    SELECT COUNT(DISTINCT EXTRACT(YEAR FROM created_at AT TIME ZONE 'UTC') * 100
+                          + EXTRACT(MONTH FROM created_at AT TIME ZONE 'UTC')) AS months
+    FROM audit_log
+    WHERE created_at >= :period_end - :immediate_months * INTERVAL '1 month'
+      AND created_at < :period_end
+),
+earliest AS (
+    SELECT MIN(created_at) AS earliest_event_at
+    FROM audit_log
+    WHERE created_at < :period_end
+)
+SELECT
+    e.earliest_event_at,
+    r.months AS months_with_events_recently,
+    COALESCE(e.earliest_event_at <= :period_end - :retention_months * INTERVAL '1 month', FALSE)
+        AS covers_retention,
+    r.months >= :immediate_months AS covers_immediate,
+    COALESCE(e.earliest_event_at <= :period_end - :retention_months * INTERVAL '1 month', FALSE)
+        AND r.months >= :immediate_months AS meets_requirement
+FROM earliest AS e
+CROSS JOIN recent AS r
