@@ -32,15 +32,23 @@ def audit_report(
     from .report import write_report
 
     settings = settings or load_settings(config)
-    result = run_audit(database, month, settings=settings, frameworks=frameworks,
-                       progress=_stage(progress, "queries"))
+    result = run_audit(
+        database,
+        month,
+        settings=settings,
+        frameworks=frameworks,
+        progress=_stage(progress, "queries"),
+    )
 
     folder = Path(out_dir) if out_dir else settings.output_dir
     if progress:
         progress("render:html and pdf", 0, 1)
     paths = write_report(
-        result, folder, formats=tuple(formats or settings.formats),
-        pdf_row_cap=settings.pdf_evidence_rows, html_row_cap=settings.html_evidence_rows,
+        result,
+        folder,
+        formats=tuple(formats or settings.formats),
+        pdf_row_cap=settings.pdf_evidence_rows,
+        html_row_cap=settings.html_evidence_rows,
     )
     if progress:
         progress("render:done", 1, 1)
@@ -64,19 +72,29 @@ def demo_report(
 
     settings = load_settings(config)
     folder = Path(out_dir) if out_dir else settings.output_dir
-    period = month if isinstance(month, Period) else (
-        Period.parse(month) if month else Period.last_complete_month())
+    period = (
+        month
+        if isinstance(month, Period)
+        else (Period.parse(month) if month else Period.last_complete_month())
+    )
 
     if database is None:
         folder.mkdir(parents=True, exist_ok=True)
         database = f"duckdb:///{(folder / DEMO_FILE).resolve()}"
         replace = True
 
-    build_demo(database, period, events=events, seed=seed, replace=replace,
-               progress=_stage(progress, "demo"))
+    build_demo(
+        database,
+        period,
+        events=events,
+        seed=seed,
+        replace=replace,
+        progress=_stage(progress, "demo"),
+    )
 
-    return audit_report(database, period, out_dir=folder, settings=settings,
-                        progress=progress)
+    return audit_report(
+        database, period, out_dir=folder, settings=settings, progress=progress
+    )
 
 
 def _stage(progress: Progress | None, stage: str) -> Progress | None:

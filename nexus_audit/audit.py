@@ -46,19 +46,24 @@ def run_audit(
     values = _parameters(needed, period, settings)
 
     log.info("auditing %s for %s", describe(engine.url), period.label)
-    with snapshot(
-        engine,
-        statement_timeout_s=settings.statement_timeout_seconds,
-        lock_timeout_s=settings.lock_timeout_seconds,
-    ) as connection:
-        tables = inventory(connection)
-        outcomes = run_queries(
-            connection, needed, values, tables.present,
-            timeout_s=settings.statement_timeout_seconds, progress=progress,
-        )
-
-    if isinstance(database, str) or database is None:
-        engine.dispose()
+    try:
+        with snapshot(
+            engine,
+            statement_timeout_s=settings.statement_timeout_seconds,
+            lock_timeout_s=settings.lock_timeout_seconds,
+        ) as connection:
+            tables = inventory(connection)
+            outcomes = run_queries(
+                connection,
+                needed,
+                values,
+                tables.present,
+                timeout_s=settings.statement_timeout_seconds,
+                progress=progress,
+            )
+    finally:
+        if not isinstance(database, Engine):
+            engine.dispose()
 
     return _result(settings, period, engine, chosen, outcomes, tables.missing_optional)
 
@@ -83,7 +88,9 @@ def _engine(database: str | Engine | None, settings: Settings) -> Engine:
     return open_engine(url)
 
 
-def _needed_queries(frameworks: list[Framework], queries: dict[str, Query]) -> list[Query]:
+def _needed_queries(
+    frameworks: list[Framework], queries: dict[str, Query]
+) -> list[Query]:
     names = [ACTIVITY_QUERY]
 
     for framework in frameworks:
@@ -93,11 +100,15 @@ def _needed_queries(frameworks: list[Framework], queries: dict[str, Query]) -> l
     return [queries[name] for name in names]
 
 
-def _parameters(queries: list[Query], period: Period, settings: Settings
-                ) -> dict[str, dict[str, ParamValue]]:
+def _parameters(
+    queries: list[Query], period: Period, settings: Settings
+) -> dict[str, dict[str, ParamValue]]:
     """Bound values per query: the period, incident targets, then [parameters.<query>]."""
     targets = {**DEFAULT_TARGETS, **settings.incident_targets}
-    common: dict[str, ParamValue] = {"period_start": period.start, "period_end": period.end}
+    common: dict[str, ParamValue] = {
+        "period_start": period.start,
+        "period_end": period.end,
+    }
 
     for severity, target in targets.items():
         number = severity.removeprefix("SEV-")
@@ -172,10 +183,15 @@ def _activity(outcome: Outcome) -> dict[str, int] | None:
     return {column: int(row[column]) for column in outcome.frame.columns}
 
 
-def _warnings(outcomes: dict[str, Outcome], missing: tuple[str, ...],
-              activity: dict[str, int] | None) -> tuple[str, ...]:
-    warnings = [f"Optional table {name} is absent; its controls read 'no data'."
-                for name in missing]
+def _warnings(
+    outcomes: dict[str, Outcome],
+    missing: tuple[str, ...],
+    activity: dict[str, int] | None,
+) -> tuple[str, ...]:
+    warnings = [
+        f"Optional table {name} is absent; its controls read 'no data'."
+        for name in missing
+    ]
 
     if activity is not None and not any(activity.values()):
         warnings.append("The period holds no audit events and no login attempts.")

@@ -53,38 +53,74 @@ def main(verbose: int) -> None:
 
 
 _month = click.option("--month", help="YYYY-MM; default: the last complete month.")
-_out = click.option("--out", "out_dir", type=click.Path(path_type=Path),
-                    help="Output folder (default ./nexus-audit-report).")
+_out = click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help="Output folder (default ./nexus-audit-report).",
+)
 _quiet = click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
-_config = click.option("--config", "config_path", type=click.Path(path_type=Path),
-                       help="Settings file (default ./nexus-audit.toml when present).")
-_fail_on = click.option("--fail-on", type=click.Choice(["fail", "never"]),
-                        default="never", show_default=True,
-                        help="Exit 1 when a control fails.")
+_config = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Settings file (default ./nexus-audit.toml when present).",
+)
+_fail_on = click.option(
+    "--fail-on",
+    type=click.Choice(["fail", "never"]),
+    default="never",
+    show_default=True,
+    help="Exit 1 when a control fails.",
+)
 
 
 @main.command()
-@click.option("--database", help="SQLAlchemy URL to build the demo in "
-              "(default: a DuckDB file in the output folder).")
+@click.option(
+    "--database",
+    help="SQLAlchemy URL to build the demo in "
+    "(default: a DuckDB file in the output folder).",
+)
 @_month
-@click.option("--events", type=click.IntRange(min=1000), default=1_000_000,
-              show_default=True, help="Audit events in the reported month.")
+@click.option(
+    "--events",
+    type=click.IntRange(min=1000),
+    default=1_000_000,
+    show_default=True,
+    help="Audit events in the reported month.",
+)
 @click.option("--seed", type=int, default=20261, show_default=True)
 @click.option("--replace", is_flag=True, help="Replace demo tables that already exist.")
 @_out
 @_config
 @_fail_on
 @_quiet
-def demo(database: str | None, month: str | None, events: int, seed: int, replace: bool,
-         out_dir: Path | None, config_path: Path | None, fail_on: str, quiet: bool) -> None:
+def demo(
+    database: str | None,
+    month: str | None,
+    events: int,
+    seed: int,
+    replace: bool,
+    out_dir: Path | None,
+    config_path: Path | None,
+    fail_on: str,
+    quiet: bool,
+) -> None:
     """Build a demo platform database and render its monthly report."""
+
     def work() -> int:
         from .api import demo_report
 
         with _progress(quiet) as progress:
             result, paths = demo_report(
-                database=database, month=month, events=events, seed=seed,
-                replace=replace, out_dir=out_dir, config=config_path, progress=progress,
+                database=database,
+                month=month,
+                events=events,
+                seed=seed,
+                replace=replace,
+                out_dir=out_dir,
+                config=config_path,
+                progress=progress,
             )
         return _finish(result, paths, fail_on)
 
@@ -94,25 +130,42 @@ def demo(database: str | None, month: str | None, events: int, seed: int, replac
 @main.command()
 @click.option("--database", help="SQLAlchemy URL of the database to audit.")
 @_month
-@click.option("--framework", "frameworks", multiple=True,
-              type=click.Choice(["gdpr", "pci-dss"]), help="Repeat for several.")
+@click.option(
+    "--framework",
+    "frameworks",
+    multiple=True,
+    type=click.Choice(["gdpr", "pci-dss"]),
+    help="Repeat for several.",
+)
 @click.option("--format", "formats", help="Comma-separated: html,pdf (default both).")
 @_out
 @_config
 @_fail_on
 @_quiet
-def report(database: str | None, month: str | None, frameworks: tuple[str, ...],
-           formats: str | None, out_dir: Path | None, config_path: Path | None,
-           fail_on: str, quiet: bool) -> None:
+def report(
+    database: str | None,
+    month: str | None,
+    frameworks: tuple[str, ...],
+    formats: str | None,
+    out_dir: Path | None,
+    config_path: Path | None,
+    fail_on: str,
+    quiet: bool,
+) -> None:
     """Audit an existing database and render the monthly report."""
+
     def work() -> int:
         from .api import audit_report
 
         with _progress(quiet) as progress:
             result, paths = audit_report(
-                database=database, month=month, frameworks=list(frameworks) or None,
-                formats=formats.split(",") if formats else None, out_dir=out_dir,
-                config=config_path, progress=progress,
+                database=database,
+                month=month,
+                frameworks=list(frameworks) or None,
+                formats=formats.split(",") if formats else None,
+                out_dir=out_dir,
+                config=config_path,
+                progress=progress,
             )
         return _finish(result, paths, fail_on)
 
@@ -160,8 +213,12 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
         yield None
         return
 
-    columns = (TextColumn("{task.description:<34}"), BarColumn(), TextColumn(
-        "{task.completed}/{task.total}"), TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description:<34}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=_err, transient=True) as bar:
         tasks: dict[str, Any] = {}
 
@@ -169,7 +226,11 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
             stage = step.split(":", 1)[0] if ":" in step else "queries"
             if stage not in tasks:
                 tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total,
-                       description=f"{stage}: {step.split(':', 1)[-1]}"[:34])
+            bar.update(
+                tasks[stage],
+                completed=done,
+                total=total,
+                description=f"{stage}: {step.split(':', 1)[-1]}"[:34],
+            )
 
         yield update

@@ -53,7 +53,9 @@ class Settings(BaseSettings):
         frozen=True,
     )
 
-    database_url: str | None = Field(default=None, description="SQLAlchemy URL audited.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL audited."
+    )
     organisation: str = Field(default="Example Payments Ltd", min_length=1)
     frameworks: tuple[Literal["gdpr", "pci-dss"], ...] = ("gdpr", "pci-dss")
     output_dir: Path = Path("nexus-audit-report")
@@ -62,7 +64,9 @@ class Settings(BaseSettings):
     lock_timeout_seconds: float = Field(default=10.0, gt=0)
     pdf_evidence_rows: int = Field(default=25, ge=1)
     html_evidence_rows: int = Field(default=500, ge=1)
-    incident_targets: dict[Severity, Target] = Field(default_factory=lambda: dict(DEFAULT_TARGETS))
+    incident_targets: dict[Severity, Target] = Field(
+        default_factory=lambda: dict(DEFAULT_TARGETS)
+    )
     parameters: dict[str, dict[str, int | float | str | bool]] = Field(
         default_factory=dict,
         description="Per-query overrides of declared parameters: [parameters.<query>].",
@@ -95,7 +99,7 @@ def load_settings(path: Path | str | None = None, **overrides: Any) -> Settings:
 
     # The file is a class-level setting in pydantic-settings, hence a subclass per file.
     config = SettingsConfigDict(**{**Settings.model_config, "toml_file": toml_file})
-    reader = type("FileSettings", (Settings,), {"model_config": config})
+    reader: type[Settings] = type("FileSettings", (Settings,), {"model_config": config})
 
     try:
         return reader(**given)

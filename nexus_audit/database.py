@@ -54,12 +54,15 @@ def open_engine(url: str, *, read_only: bool = True) -> Engine:
     try:
         return sa.create_engine(parsed, connect_args=connect_args)
     except (NoSuchModuleError, ImportError) as error:
-        raise ConfigError(f"no driver for database URL {_mask(url)!r}: {error}") from error
+        raise ConfigError(
+            f"no driver for database URL {_mask(url)!r}: {error}"
+        ) from error
 
 
 @contextmanager
-def snapshot(engine: Engine, *, statement_timeout_s: float, lock_timeout_s: float
-             ) -> Iterator[Connection]:
+def snapshot(
+    engine: Engine, *, statement_timeout_s: float, lock_timeout_s: float
+) -> Iterator[Connection]:
     """A read-only connection in one transaction, with the session clock in UTC."""
     try:
         connection = engine.connect()
@@ -98,7 +101,9 @@ def inventory(connection: Connection) -> Inventory:
 
     absent = tuple(name for name in OPTIONAL_TABLES if name not in names)
     if absent:
-        log.warning("optional table(s) absent, their controls read 'no data': %s", absent)
+        log.warning(
+            "optional table(s) absent, their controls read 'no data': %s", absent
+        )
 
     return Inventory(frozenset(present), absent)
 
@@ -135,8 +140,9 @@ def _check_columns(table: str, found: set[str]) -> None:
         )
 
 
-def _prepare(connection: Connection, statement_timeout_s: float, lock_timeout_s: float
-             ) -> None:
+def _prepare(
+    connection: Connection, statement_timeout_s: float, lock_timeout_s: float
+) -> None:
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(
             "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"

@@ -25,9 +25,13 @@ class Period:
     def __post_init__(self) -> None:
         for bound in (self.start, self.end):
             if bound.tzinfo is None or bound.utcoffset() != UTC.utcoffset(None):
-                raise ConfigError(f"period bounds must be UTC-aware datetimes, got {bound!r}")
+                raise ConfigError(
+                    f"period bounds must be UTC-aware datetimes, got {bound!r}"
+                )
         if self.end <= self.start:
-            raise ConfigError(f"period end {self.end} is not after its start {self.start}")
+            raise ConfigError(
+                f"period end {self.end} is not after its start {self.start}"
+            )
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
@@ -45,7 +49,9 @@ class Period:
         """Parse ``YYYY-MM``, as given on the command line or in settings."""
         match = _MONTH.match(text.strip())
         if match is None:
-            raise ConfigError(f"a month is written YYYY-MM, for example 2026-11; got {text!r}")
+            raise ConfigError(
+                f"a month is written YYYY-MM, for example 2026-11; got {text!r}"
+            )
 
         return cls.month(int(match.group(1)), int(match.group(2)))
 
@@ -71,7 +77,9 @@ class Period:
     def days(self) -> list[date]:
         """Every UTC calendar day the period touches."""
         first = self.start.date()
-        count = (self.end - self.start).days + (1 if self.end.time() != datetime.min.time() else 0)
+        count = (self.end - self.start).days + (
+            1 if self.end.time() != datetime.min.time() else 0
+        )
         return [date.fromordinal(first.toordinal() + i) for i in range(count)]
 
     def previous(self) -> Period:

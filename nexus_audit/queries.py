@@ -105,8 +105,12 @@ def parse_query(path: Path) -> Query:
         description=_one(path, header, "description"),
         tables=_tables(path, header),
         state=_state(path, header),
-        params=tuple(_param(path, line, value) for line, value in header.get("param", [])),
-        columns=tuple(_column(path, line, value) for line, value in header.get("column", [])),
+        params=tuple(
+            _param(path, line, value) for line, value in header.get("param", [])
+        ),
+        columns=tuple(
+            _column(path, line, value) for line, value in header.get("column", [])
+        ),
         sql=sql,
         path=path,
         notes=tuple(value for _, value in header.get("note", [])),
@@ -138,7 +142,9 @@ def _read_header(path: Path, text: str) -> tuple[dict[str, list[tuple[int, str]]
 def _one(path: Path, header: dict[str, list[tuple[int, str]]], key: str) -> str:
     entries = header.get(key, [])
     if len(entries) != 1 or not entries[0][1]:
-        raise QueryFileError(f"{path}: the header needs exactly one '-- {key}: ...' line")
+        raise QueryFileError(
+            f"{path}: the header needs exactly one '-- {key}: ...' line"
+        )
     return entries[0][1]
 
 
@@ -158,7 +164,9 @@ def _tables(path: Path, header: dict[str, list[tuple[int, str]]]) -> tuple[str, 
 def _state(path: Path, header: dict[str, list[tuple[int, str]]]) -> str:
     state = _one(path, header, "state")
     if state not in STATES:
-        raise QueryFileError(f"{path}: state must be one of {sorted(STATES)}, got {state!r}")
+        raise QueryFileError(
+            f"{path}: state must be one of {sorted(STATES)}, got {state!r}"
+        )
     return state
 
 
@@ -171,7 +179,9 @@ def _param(path: Path, line: int, value: str) -> Param:
         )
 
     name, kind, default = match.groups()
-    return Param(name, kind, None if default is None else _convert(path, line, kind, default))
+    return Param(
+        name, kind, None if default is None else _convert(path, line, kind, default)
+    )
 
 
 def _column(path: Path, line: int, value: str) -> tuple[str, str]:
@@ -195,7 +205,9 @@ def _convert(path: Path, line: int, kind: str, text: str) -> ParamValue:
         if kind == "timestamp":
             return datetime.fromisoformat(text)
     except (ValueError, KeyError) as error:
-        raise QueryFileError(f"{path}:{line}: default {text!r} is not a {kind}") from error
+        raise QueryFileError(
+            f"{path}:{line}: default {text!r} is not a {kind}"
+        ) from error
 
     return text.strip("'\"")
 
@@ -212,11 +224,33 @@ def _check(query: Query) -> None:
         raise QueryFileError(f"{query.path}: a parameter is declared twice: {declared}")
 
     used = placeholders(query.sql)
-    if used != set(declared):
+    undeclared = sorted(used - set(declared))
+    unused = sorted(set(declared) - used)
+    if undeclared:
+        line = _line_of(query.path, f":{undeclared[0]}")
         raise QueryFileError(
-            f"{query.path}: declared parameters {sorted(declared)} differ from the "
-            f"placeholders in the SQL {sorted(used)}"
+            f"{query.path}:{line}: placeholder(s) {undeclared} are not declared; add "
+            "'-- param: name type' lines for them"
+        )
+    if unused:
+        raise QueryFileError(
+            f"{query.path}: declared parameter(s) {unused} differ from the placeholders "
+            "in the SQL: remove the '-- param:' lines or use them"
         )
 
     if not query.columns:
-        raise QueryFileError(f"{query.path}: declare the result columns with '-- column:'")
+        raise QueryFileError(
+            f"{query.path}: declare the result columns with '-- column:'"
+        )
+
+
+def _line_of(path: Path, needle: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(
+        (
+            n
+            for n, line in enumerate(lines, 1)
+            if needle in line and not line.lstrip().startswith("--")
+        ),
+        1,
+    )

@@ -44,8 +44,12 @@ class QueryRun(Frozen):
     description: str
     file: str = Field(description="Query file name inside queries/.")
     tables: tuple[str, ...]
-    state: str = Field(description="What the query judges: period, period_end or current.")
-    notes: tuple[str, ...] = Field(default=(), description="Caveats stated in the file.")
+    state: str = Field(
+        description="What the query judges: period, period_end or current."
+    )
+    notes: tuple[str, ...] = Field(
+        default=(), description="Caveats stated in the file."
+    )
     parameters: dict[str, str | int | float | bool] = Field(
         description="Bound values, as sent (timestamps in ISO form)."
     )

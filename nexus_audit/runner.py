@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -63,7 +63,10 @@ def run_queries(
         if progress:
             progress(query.name, index, len(queries))
         outcomes[query.name] = run_query(
-            connection, query, values.get(query.name, {}), present_tables,
+            connection,
+            query,
+            values.get(query.name, {}),
+            present_tables,
             timeout_s=timeout_s,
         )
 
@@ -86,9 +89,17 @@ def run_query(
     absent = [table for table in query.tables if table not in present_tables]
 
     if absent:
-        log.warning("query %s not run: table(s) %s absent", query.name, ", ".join(absent))
-        return Outcome(query, parameters, "missing_table", empty_frame(query), 0.0,
-                       f"table(s) {', '.join(absent)} absent")
+        log.warning(
+            "query %s not run: table(s) %s absent", query.name, ", ".join(absent)
+        )
+        return Outcome(
+            query,
+            parameters,
+            "missing_table",
+            empty_frame(query),
+            0.0,
+            f"table(s) {', '.join(absent)} absent",
+        )
 
     log.debug("query %s: %s with %r", query.name, query.sql, parameters)
     started = time.perf_counter()
@@ -114,8 +125,7 @@ def empty_frame(query: Query) -> pd.DataFrame:
     return typed_frame(query, [])
 
 
-def typed_frame(query: Query, rows: list[sa.Row[object]] | list[tuple[object, ...]]
-                ) -> pd.DataFrame:
+def typed_frame(query: Query, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     """Rows as a DataFrame with the declared column types, whatever the engine sent."""
     names = [name for name, _ in query.columns]
     raw = pd.DataFrame([tuple(row) for row in rows], columns=names, dtype=object)
@@ -132,7 +142,7 @@ def _cast(values: pd.Series, kind: str) -> pd.Series:
         return pd.to_numeric(values).astype("Int64")
     if kind == "float":
         return pd.to_numeric(values).astype("Float64")
-    return values.astype(_DTYPES[kind])
+    return values.astype(_DTYPES[kind])  # type: ignore[call-overload, no-any-return]
 
 
 @contextmanager
@@ -148,6 +158,7 @@ def _guarded(connection: Connection, timeout_s: float) -> Iterator[None]:
         return
 
     driver = connection.connection.driver_connection
+    assert driver is not None
     timer = threading.Timer(timeout_s, driver.interrupt)
     timer.start()
     try:

@@ -49,9 +49,17 @@ def judge(
 
     outcome = outcomes[control.rule.query]
     if outcome.status == "error":
-        return Status.ERROR, f"Query {outcome.query.name} failed: {outcome.error}.", None
+        return (
+            Status.ERROR,
+            f"Query {outcome.query.name} failed: {outcome.error}.",
+            None,
+        )
     if outcome.status == "missing_table":
-        return Status.NO_DATA, f"No data: {outcome.error}, so this cannot be judged.", None
+        return (
+            Status.NO_DATA,
+            f"No data: {outcome.error}, so this cannot be judged.",
+            None,
+        )
 
     if activity is not None and not any(activity.values()):
         return (
@@ -87,14 +95,20 @@ def apply_rule(rule: Rule, frame: pd.DataFrame, period: Period) -> Verdict:
     return _all_true(rule, frame)
 
 
-def framework_score(framework: Framework, results: list[ControlResult]) -> FrameworkScore:
+def framework_score(
+    framework: Framework, results: list[ControlResult]
+) -> FrameworkScore:
     """Severity-weighted share of assessed (pass or fail) controls that pass."""
     counts = Counter(result.status.value for result in results)
-    weights = {result.control_id: SEVERITY_WEIGHT[result.severity] for result in results}
+    weights = {
+        result.control_id: SEVERITY_WEIGHT[result.severity] for result in results
+    }
 
     assessed = [r for r in results if r.status in (Status.PASS, Status.FAIL)]
     assessed_weight = sum(weights[r.control_id] for r in assessed)
-    passed_weight = sum(weights[r.control_id] for r in assessed if r.status is Status.PASS)
+    passed_weight = sum(
+        weights[r.control_id] for r in assessed if r.status is Status.PASS
+    )
     score = round(100 * passed_weight / assessed_weight, 1) if assessed_weight else None
 
     return FrameworkScore(
@@ -112,13 +126,25 @@ def framework_score(framework: Framework, results: list[ControlResult]) -> Frame
 def _no_flagged(rule: Rule, frame: pd.DataFrame) -> Verdict:
     assert rule.column is not None
     if frame.empty:
-        return Status.NOT_APPLICABLE, f"{rule.query} found nothing due in the period.", 0
+        return (
+            Status.NOT_APPLICABLE,
+            f"{rule.query} found nothing due in the period.",
+            0,
+        )
 
     flagged = int(_flags(frame[rule.column]).sum())
     if flagged:
-        return Status.FAIL, f"{flagged} of {len(frame)} row(s) of {rule.query} are flagged.", flagged
+        return (
+            Status.FAIL,
+            f"{flagged} of {len(frame)} row(s) of {rule.query} are flagged.",
+            flagged,
+        )
 
-    return Status.PASS, f"None of the {len(frame)} row(s) of {rule.query} is flagged.", 0
+    return (
+        Status.PASS,
+        f"None of the {len(frame)} row(s) of {rule.query} is flagged.",
+        0,
+    )
 
 
 def _every_day(rule: Rule, frame: pd.DataFrame, period: Period) -> Verdict:
@@ -131,7 +157,11 @@ def _every_day(rule: Rule, frame: pd.DataFrame, period: Period) -> Verdict:
 
     shown = ", ".join(day.isoformat() for day in missing[:10])
     more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
-    return Status.FAIL, f"No events on {len(missing)} day(s): {shown}{more}.", len(missing)
+    return (
+        Status.FAIL,
+        f"No events on {len(missing)} day(s): {shown}{more}.",
+        len(missing),
+    )
 
 
 def _all_true(rule: Rule, frame: pd.DataFrame) -> Verdict:

@@ -72,7 +72,9 @@ def postgres_backend() -> Iterator[Backend]:
     with admin.begin() as connection:
         connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
 
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    url = make_url(POSTGRES_URL).update_query_dict(
+        {"options": f"-csearch_path={schema}"}
+    )
     try:
         yield Backend("postgres", url.render_as_string(hide_password=False))
     finally:

@@ -51,26 +51,61 @@ class Builder:
         engine.dispose()
 
 
-def user(b: Builder, user_id: int, name: str, *, status: str = "active",
-         created: str = "2025-01-01", last_login: str | None = None, mfa: bool = True,
-         service: bool = False) -> None:
-    b.add("users", user_id=user_id, username=name, email=f"{name}@example.test",
-          status=status, created_at=t(created),
-          last_login_at=t(last_login) if last_login else None, mfa_enabled=mfa,
-          password_changed_at=t(created), is_service_account=service)
+def user(
+    b: Builder,
+    user_id: int,
+    name: str,
+    *,
+    status: str = "active",
+    created: str = "2025-01-01",
+    last_login: str | None = None,
+    mfa: bool = True,
+    service: bool = False,
+) -> None:
+    b.add(
+        "users",
+        user_id=user_id,
+        username=name,
+        email=f"{name}@example.test",
+        status=status,
+        created_at=t(created),
+        last_login_at=t(last_login) if last_login else None,
+        mfa_enabled=mfa,
+        password_changed_at=t(created),
+        is_service_account=service,
+    )
 
 
-def attempt(b: Builder, when: str | datetime, ip: str, username: str,
-            user_id: int | None = None, success: bool = False) -> None:
-    b.add("login_attempts", user_id=user_id, username=username, client_ip=ip,
-          created_at=t(when) if isinstance(when, str) else when, success=success,
-          failure_reason=None if success else "bad_password", mfa_used=success)
+def attempt(
+    b: Builder,
+    when: str | datetime,
+    ip: str,
+    username: str,
+    user_id: int | None = None,
+    success: bool = False,
+) -> None:
+    b.add(
+        "login_attempts",
+        user_id=user_id,
+        username=username,
+        client_ip=ip,
+        created_at=t(when) if isinstance(when, str) else when,
+        success=success,
+        failure_reason=None if success else "bad_password",
+        mfa_used=success,
+    )
 
 
 def event(b: Builder, when: str | datetime, user_id: int | None, kind: str) -> None:
-    b.add("audit_log", created_at=t(when) if isinstance(when, str) else when,
-          user_id=user_id, event_type=kind, actor_ip="100.64.0.1",
-          resource="customers/profile", outcome="success")
+    b.add(
+        "audit_log",
+        created_at=t(when) if isinstance(when, str) else when,
+        user_id=user_id,
+        event_type=kind,
+        actor_ip="100.64.0.1",
+        resource="customers/profile",
+        outcome="success",
+    )
 
 
 def every(start: str, step_minutes: float, count: int) -> list[datetime]:
@@ -103,16 +138,22 @@ def grants(b: Builder) -> None:
         (1, 1, "2025-06-01", 6, 6, None),
         (2, 1, "2025-07-01", 1, 1, None),
         (6, 1, "2025-08-01", 1, 1, "2026-02-10"),
-        (5, 1, "2026-02-15", 5, 5, None),          # self-approved, in the period
+        (5, 1, "2026-02-15", 5, 5, None),  # self-approved, in the period
         (7, 1, "2025-09-01", 1, 1, None),
-        (8, 2, "2026-02-20", 1, None, None),       # no approver, in the period
+        (8, 2, "2026-02-20", 1, None, None),  # no approver, in the period
         (9, 2, "2026-02-28 23:59:59", 1, 1, None),  # last second of the period
-        (10, 2, "2026-03-01", 1, 1, None),         # first second after it
+        (10, 2, "2026-03-01", 1, 1, None),  # first second after it
     ]
     for user_id, role, granted, by, approver, revoked in grant:
-        b.add("role_grants", user_id=user_id, role_id=role, granted_at=t(granted),
-              granted_by=by, approved_by=approver,
-              revoked_at=t(revoked) if revoked else None)
+        b.add(
+            "role_grants",
+            user_id=user_id,
+            role_id=role,
+            granted_at=t(granted),
+            granted_by=by,
+            approved_by=approver,
+            revoked_at=t(revoked) if revoked else None,
+        )
 
 
 def logins(b: Builder) -> None:
@@ -167,43 +208,102 @@ def audit_events(b: Builder) -> None:
 def incidents(b: Builder) -> None:
     rows = [
         # severity, detected, acknowledged, resolved, breach, aware, notified
-        ("SEV-1", "2026-02-02 10:00", "2026-02-02 10:10", "2026-02-02 13:00", False, None, None),
-        ("SEV-2", "2026-02-05 14:00", "2026-02-05 14:31", "2026-02-05 20:00", False, None, None),
+        (
+            "SEV-1",
+            "2026-02-02 10:00",
+            "2026-02-02 10:10",
+            "2026-02-02 13:00",
+            False,
+            None,
+            None,
+        ),
+        (
+            "SEV-2",
+            "2026-02-05 14:00",
+            "2026-02-05 14:31",
+            "2026-02-05 20:00",
+            False,
+            None,
+            None,
+        ),
         ("SEV-3", "2026-02-27 09:00", "2026-02-27 09:30", None, False, None, None),
         ("SEV-4", "2026-02-28 20:00", None, None, False, None, None),
         ("SEV-2", "2026-01-30 10:00", "2026-01-30 12:00", None, False, None, None),
-        ("SEV-2", "2026-02-01 08:00", "2026-02-01 08:10", "2026-02-01 12:00", True,
-         "2026-02-01 09:00", "2026-02-04 09:00"),
-        ("SEV-3", "2026-02-20 10:00", "2026-02-20 10:30", "2026-02-21 08:00", True,
-         "2026-02-20 12:00", "2026-02-24 12:00"),
-        ("SEV-4", "2026-02-26 23:00", "2026-02-26 23:30", "2026-02-27 10:00", True,
-         "2026-02-27 00:00", None),
-        ("SEV-4", "2026-01-29 12:00", "2026-01-29 12:30", "2026-01-29 14:00", True,
-         None, None),
+        (
+            "SEV-2",
+            "2026-02-01 08:00",
+            "2026-02-01 08:10",
+            "2026-02-01 12:00",
+            True,
+            "2026-02-01 09:00",
+            "2026-02-04 09:00",
+        ),
+        (
+            "SEV-3",
+            "2026-02-20 10:00",
+            "2026-02-20 10:30",
+            "2026-02-21 08:00",
+            True,
+            "2026-02-20 12:00",
+            "2026-02-24 12:00",
+        ),
+        (
+            "SEV-4",
+            "2026-02-26 23:00",
+            "2026-02-26 23:30",
+            "2026-02-27 10:00",
+            True,
+            "2026-02-27 00:00",
+            None,
+        ),
+        (
+            "SEV-4",
+            "2026-01-29 12:00",
+            "2026-01-29 12:30",
+            "2026-01-29 14:00",
+            True,
+            None,
+            None,
+        ),
     ]
     for severity, detected, ack, resolved, breach, aware, notified in rows:
-        b.add("security_incidents", title=f"{severity} at {detected}", severity=severity,
-              detected_at=t(detected), acknowledged_at=t(ack) if ack else None,
-              resolved_at=t(resolved) if resolved else None,
-              is_personal_data_breach=breach, aware_at=t(aware) if aware else None,
-              authority_notified_at=t(notified) if notified else None)
+        b.add(
+            "security_incidents",
+            title=f"{severity} at {detected}",
+            severity=severity,
+            detected_at=t(detected),
+            acknowledged_at=t(ack) if ack else None,
+            resolved_at=t(resolved) if resolved else None,
+            is_personal_data_breach=breach,
+            aware_at=t(aware) if aware else None,
+            authority_notified_at=t(notified) if notified else None,
+        )
 
 
 def requests(b: Builder) -> None:
     rows = [
         ("2026-01-15 10:00", None, "2026-02-10 10:00"),  # 1 due 02-15, on time
         ("2026-01-20 09:00", None, "2026-02-25 09:00"),  # 2 due 02-20, 5 days late
-        ("2026-01-31 12:00", None, None),                # 3 due 02-28 (clamped), open
+        ("2026-01-31 12:00", None, None),  # 3 due 02-28 (clamped), open
         ("2025-12-10 10:00", "2025-12-20 10:00", "2026-02-05 10:00"),  # 4 due 03-10
-        ("2025-12-05 10:00", None, None),                # 5 due 01-05, still open
+        ("2025-12-05 10:00", None, None),  # 5 due 01-05, still open
         ("2025-12-01 10:00", None, "2025-12-20 10:00"),  # 6 done before the period
-        ("2026-02-10 10:00", None, None),                # 7 due 03-10
-        ("2025-12-28 10:00", "2026-01-30 10:00", "2026-02-03 10:00"),  # 8 late extension
+        ("2026-02-10 10:00", None, None),  # 7 due 03-10
+        (
+            "2025-12-28 10:00",
+            "2026-01-30 10:00",
+            "2026-02-03 10:00",
+        ),  # 8 late extension
     ]
     for received, extended, completed in rows:
-        b.add("data_subject_requests", subject_id=1, request_type="access",
-              received_at=t(received), extended_at=t(extended) if extended else None,
-              completed_at=t(completed) if completed else None)
+        b.add(
+            "data_subject_requests",
+            subject_id=1,
+            request_type="access",
+            received_at=t(received),
+            extended_at=t(extended) if extended else None,
+            completed_at=t(completed) if completed else None,
+        )
 
 
 def february() -> Builder:

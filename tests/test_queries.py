@@ -24,15 +24,24 @@ def result(backend: Backend) -> AuditResult:
 
 def records(frame: pd.DataFrame, *columns: str) -> list[tuple[object, ...]]:
     """Rows as plain tuples, NA as None, for exact comparison."""
-    picked = frame[list(columns)].astype(object).where(frame[list(columns)].notna(), None)
+    picked = (
+        frame[list(columns)].astype(object).where(frame[list(columns)].notna(), None)
+    )
     return [tuple(row) for row in picked.itertuples(index=False)]
 
 
 def test_brute_force_by_ip(result: AuditResult) -> None:
     frame = result.frame("brute_force_by_ip")
 
-    assert records(frame, "client_ip", "pattern", "peak_failures", "failures_in_period",
-                   "distinct_usernames", "succeeded_after") == [
+    assert records(
+        frame,
+        "client_ip",
+        "pattern",
+        "peak_failures",
+        "failures_in_period",
+        "distinct_usernames",
+        "succeeded_after",
+    ) == [
         ("192.0.2.9", "password_spray", 11, 12, 12, False),
         ("203.0.113.5", "brute_force", 5, 6, 1, True),
         ("198.51.100.8", "brute_force", 5, 5, 1, False),
@@ -47,8 +56,16 @@ def test_brute_force_by_ip(result: AuditResult) -> None:
 def test_compromised_account_candidates(result: AuditResult) -> None:
     frame = result.frame("compromised_account_candidates")
 
-    assert records(frame, "user_id", "username", "peak_attempts", "failed_attempts",
-                   "successful_attempts", "distinct_ips", "ips") == [
+    assert records(
+        frame,
+        "user_id",
+        "username",
+        "peak_attempts",
+        "failed_attempts",
+        "successful_attempts",
+        "distinct_ips",
+        "ips",
+    ) == [
         (6, "frank", 11, 10, 2, 2, "100.64.0.6, 2001:db8::6"),
     ]
     assert frame["first_exceeded_at"].iloc[0] == t("2026-02-03 09:50")
@@ -61,27 +78,43 @@ def test_suspicious_activity(result: AuditResult) -> None:
         (2, "bob", 6, 6),
         (3, "carol", 6, 3),
     ]
-    assert list(frame["first_exceeded_at"]) == [t("2026-02-07 08:50"), t("2026-02-01 00:20")]
+    assert list(frame["first_exceeded_at"]) == [
+        t("2026-02-07 08:50"),
+        t("2026-02-01 00:20"),
+    ]
 
 
 def test_failed_logins_per_day(result: AuditResult) -> None:
     frame = result.frame("failed_logins_per_day")
 
-    assert records(frame, "failed_attempts", "distinct_users", "distinct_usernames",
-                   "distinct_ips") == [
-        (2, 0, 1, 1), (10, 1, 1, 1), (6, 0, 1, 1), (10, 0, 1, 2), (12, 3, 12, 1),
+    assert records(
+        frame, "failed_attempts", "distinct_users", "distinct_usernames", "distinct_ips"
+    ) == [
+        (2, 0, 1, 1),
+        (10, 1, 1, 1),
+        (6, 0, 1, 1),
+        (10, 0, 1, 2),
+        (12, 3, 12, 1),
     ]
     assert [d.date() for d in frame["day"]] == [
-        date(2026, 2, 1), date(2026, 2, 3), date(2026, 2, 10), date(2026, 2, 11),
+        date(2026, 2, 1),
+        date(2026, 2, 3),
+        date(2026, 2, 10),
+        date(2026, 2, 11),
         date(2026, 2, 12),
     ]
 
 
 def test_daily_audit_summary_counts_every_event_once() -> None:
     scenario = february()
-    in_period = [row for row in scenario.rows["audit_log"]
-                 if PERIOD.start <= row["created_at"] < PERIOD.end]
-    expected = Counter((row["created_at"].date(), row["event_type"]) for row in in_period)
+    in_period = [
+        row
+        for row in scenario.rows["audit_log"]
+        if PERIOD.start <= row["created_at"] < PERIOD.end
+    ]
+    expected = Counter(
+        (row["created_at"].date(), row["event_type"]) for row in in_period
+    )
 
     assert sum(expected.values()) == 28 + 6 + 5 + 3
     assert expected[(date(2026, 2, 7), "permission_denied")] == 6
@@ -89,8 +122,10 @@ def test_daily_audit_summary_counts_every_event_once() -> None:
 
 def test_daily_audit_summary(result: AuditResult) -> None:
     frame = result.frame("daily_audit_summary")
-    counts = {(d.date(), kind): n for d, kind, n
-              in records(frame, "day", "event_type", "events")}
+    counts = {
+        (d.date(), kind): n
+        for d, kind, n in records(frame, "day", "event_type", "events")
+    }
 
     assert len(frame) == 28 + 3
     assert counts[(date(2026, 2, 7), "permission_denied")] == 6
@@ -103,7 +138,9 @@ def test_dormant_accounts(result: AuditResult) -> None:
     frame = result.frame("dormant_accounts")
 
     assert records(frame, "username", "status", "days_inactive") == [
-        ("bob", "active", 151), ("gina", "active", 120), ("carol", "locked", 106),
+        ("bob", "active", 151),
+        ("gina", "active", 120),
+        ("carol", "locked", 106),
         ("ivan", "active", 91),
     ]
     assert frame["last_activity_at"].iloc[1] == t("2025-11-01 09:00")
@@ -114,7 +151,8 @@ def test_privileged_mfa(result: AuditResult) -> None:
     frame = result.frame("privileged_mfa")
 
     assert records(frame, "username", "privileged_roles", "lacks_mfa") == [
-        ("bob", "platform-admin", True), ("erin", "platform-admin", True),
+        ("bob", "platform-admin", True),
+        ("erin", "platform-admin", True),
         ("alice", "platform-admin", False),
     ]
 
@@ -123,7 +161,8 @@ def test_role_grants_in_period(result: AuditResult) -> None:
     frame = result.frame("role_grants_in_period")
 
     assert records(frame, "username", "role_name", "approval_problem") == [
-        ("erin", "platform-admin", "self-approved"), ("gina", "viewer", "no approver"),
+        ("erin", "platform-admin", "self-approved"),
+        ("gina", "viewer", "no approver"),
         ("hank", "viewer", None),
     ]
 
@@ -133,8 +172,11 @@ def test_incident_response_times(result: AuditResult) -> None:
     late = frame[frame["is_late"]]
 
     assert len(frame) == 7
-    assert records(late, "severity", "missed", "respond_minutes", "resolve_minutes") == [
-        ("SEV-2", "respond", 31.0, 360.0), ("SEV-3", "resolve", 30.0, 39 * 60.0),
+    assert records(
+        late, "severity", "missed", "respond_minutes", "resolve_minutes"
+    ) == [
+        ("SEV-2", "respond", 31.0, 360.0),
+        ("SEV-3", "resolve", 30.0, 39 * 60.0),
     ]
     sev4 = frame[frame["detected_at"] == t("2026-02-28 20:00")]
     assert records(sev4, "respond_minutes", "is_late") == [(240.0, False)]
@@ -144,7 +186,9 @@ def test_breach_notifications(result: AuditResult) -> None:
     frame = result.frame("breach_notifications")
 
     assert records(frame, "severity", "hours_to_notify", "is_late") == [
-        ("SEV-4", None, True), ("SEV-3", 96.0, True), ("SEV-2", 72.0, False),
+        ("SEV-4", None, True),
+        ("SEV-3", 96.0, True),
+        ("SEV-2", 72.0, False),
     ]
     assert frame["deadline_at"].iloc[0] == t("2026-02-01 12:00")
 
@@ -153,7 +197,11 @@ def test_dsr_deadlines(result: AuditResult) -> None:
     frame = result.frame("dsr_deadlines")
 
     assert records(frame, "request_id", "days_late", "is_late") == [
-        (5, 55, True), (8, 6, True), (2, 5, True), (3, 1, True), (1, None, False),
+        (5, 55, True),
+        (8, 6, True),
+        (2, 5, True),
+        (3, 1, True),
+        (1, None, False),
     ]
     due = dict(zip(frame["request_id"], frame["due_at"], strict=True))
     assert due[3] == t("2026-02-28 12:00")
@@ -163,15 +211,23 @@ def test_dsr_deadlines(result: AuditResult) -> None:
 def test_log_retention(result: AuditResult) -> None:
     frame = result.frame("log_retention")
 
-    assert records(frame, "months_with_events_recently", "covers_retention",
-                   "covers_immediate", "meets_requirement") == [(3, True, True, True)]
+    assert records(
+        frame,
+        "months_with_events_recently",
+        "covers_retention",
+        "covers_immediate",
+        "meets_requirement",
+    ) == [(3, True, True, True)]
     assert frame["earliest_event_at"].iloc[0] == t("2025-02-15 10:00")
 
 
 def test_period_activity(result: AuditResult) -> None:
     scenario = february()
-    attempts = [r for r in scenario.rows["login_attempts"]
-                if PERIOD.start <= r["created_at"] < PERIOD.end]
+    attempts = [
+        r
+        for r in scenario.rows["login_attempts"]
+        if PERIOD.start <= r["created_at"] < PERIOD.end
+    ]
 
     assert result.activity == {"audit_events": 42, "login_attempts": len(attempts)}
     assert len(attempts) == 2 + 11 + 10 + 12 + 7 + 10 + 1 - 0

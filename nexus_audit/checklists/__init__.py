@@ -15,7 +15,14 @@ from pydantic import ValidationError
 from ..errors import ChecklistError
 from .models import Control, Framework, Rule
 
-__all__ = ["Control", "Framework", "Rule", "available", "load_framework", "load_frameworks"]
+__all__ = [
+    "Control",
+    "Framework",
+    "Rule",
+    "available",
+    "load_framework",
+    "load_frameworks",
+]
 
 _FOLDER = Path(__file__).resolve().parent
 
@@ -42,8 +49,9 @@ def load_framework(path: Path, known_queries: Iterable[str] = ()) -> Framework:
     return framework
 
 
-def load_frameworks(ids: Iterable[str], known_queries: Iterable[str] = ()
-                    ) -> list[Framework]:
+def load_frameworks(
+    ids: Iterable[str], known_queries: Iterable[str] = ()
+) -> list[Framework]:
     """The shipped frameworks with these ids, in the order given."""
     known = list(known_queries)
     frameworks = []
@@ -77,7 +85,11 @@ def _explain(error: ValidationError, data: dict[str, object]) -> str:
 
     for item in error.errors():
         location = list(item["loc"])
-        if len(location) >= 2 and location[0] == "controls" and isinstance(location[1], int):
+        if (
+            len(location) >= 2
+            and location[0] == "controls"
+            and isinstance(location[1], int)
+        ):
             controls = data.get("controls")
             if isinstance(controls, list) and location[1] < len(controls):
                 control_id = controls[location[1]].get("id", f"#{location[1] + 1}")

@@ -62,7 +62,9 @@ class Control(_Strict):
     def _kind_matches(self) -> Control:
         if self.kind == "data" and self.rule is None:
             raise ValueError("a data control needs a rule")
-        if self.kind == "manual" and (self.rule is not None or not self.evidence_expected):
+        if self.kind == "manual" and (
+            self.rule is not None or not self.evidence_expected
+        ):
             raise ValueError("a manual control has no rule and needs evidence_expected")
         return self
 

@@ -1,0 +1,65 @@
+"""Settings from a TOML file and NEXUS_AUDIT_* variables, with errors naming key and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nexus_audit import ConfigError, load_settings
+
+
+def test_file_env_and_flags_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "nexus-audit.toml"
+    path.write_text(
+        'organisation = "Acme Pay"\ndatabase_url = "duckdb:///a.duckdb"\n'
+        "pdf_evidence_rows = 10\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("NEXUS_AUDIT_DATABASE_URL", "duckdb:///from-env.duckdb")
+
+    settings = load_settings(path, pdf_evidence_rows=None, organisation="Flag Ltd")
+
+    assert settings.organisation == "Flag Ltd"
+    assert settings.database_url == "duckdb:///from-env.duckdb"
+    assert settings.pdf_evidence_rows == 10
+
+
+def test_working_folder_file_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "nexus-audit.toml").write_text(
+        'organisation = "Here"\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+
+    assert load_settings().organisation == "Here"
+
+
+def test_invalid_value_names_key_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(
+        'organisation = "A"\n\nstatement_timeout_seconds = -1\n', encoding="utf-8"
+    )
+
+    with pytest.raises(ConfigError, match=r"statement_timeout_seconds.*s.toml:3"):
+        load_settings(path)
+
+
+def test_unknown_key_and_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text("colour = 'blue'\n", encoding="utf-8")
+
+    with pytest.raises(ConfigError, match="colour"):
+        load_settings(path)
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings(tmp_path / "absent.toml")
+
+
+def test_environment_value_is_validated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEXUS_AUDIT_PDF_EVIDENCE_ROWS", "lots")
+
+    with pytest.raises(ConfigError, match="NEXUS_AUDIT_PDF_EVIDENCE_ROWS"):
+        load_settings()
