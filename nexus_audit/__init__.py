@@ -23,15 +23,8 @@ from .errors import (
     SchemaError,
 )
 from .period import Period
+from .report import render_html, render_pdf, write_report
 from .results import AuditResult, ControlResult, FrameworkScore, QueryRun, Status
-
-
-def write_report(*args: object, **kwargs: object) -> object:
-    """Render ``report.html``, ``report.pdf`` and the evidence CSVs; see ``report``."""
-    from .report import write_report as _write
-
-    return _write(*args, **kwargs)  # type: ignore[arg-type]
-
 
 __all__ = [
     "AuditResult",
@@ -52,6 +45,8 @@ __all__ = [
     "demo_report",
     "library_version",
     "load_settings",
+    "render_html",
+    "render_pdf",
     "run_audit",
     "write_report",
 ]

@@ -9,6 +9,7 @@ from pathlib import Path
 from .audit import run_audit
 from .config import Settings, load_settings
 from .period import Period
+from .report import write_report
 from .results import AuditResult
 from .runner import Progress
 
@@ -29,8 +30,6 @@ def audit_report(
     progress: Progress | None = None,
 ) -> tuple[AuditResult, dict[str, Path]]:
     """Audit ``database`` for ``month`` and write the report; returns result and paths."""
-    from .report import write_report
-
     settings = settings or load_settings(config)
     result = run_audit(
         database,

@@ -177,7 +177,11 @@ def _finish(result: Any, paths: dict[str, Path], fail_on: str) -> int:
         shown = "not assessed" if score.score is None else f"{score.score:.1f}%"
         _err.print(f"{score.name} {score.version}: {shown}  {_counts(score.counts)}")
     for kind, path in paths.items():
-        _err.print(f"wrote {kind}: {path}")
+        if not kind.startswith("csv:"):
+            _err.print(f"wrote {kind}: {path}", highlight=False)
+    csvs = [path for kind, path in paths.items() if kind.startswith("csv:")]
+    if csvs:
+        _err.print(f"wrote {len(csvs)} evidence CSV files in {csvs[0].parent}", highlight=False)
 
     if not result.is_complete:
         _err.print("[bold red]incomplete:[/] a query failed; see the report's warnings")

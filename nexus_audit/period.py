@@ -48,7 +48,7 @@ class Period:
     def parse(cls, text: str) -> Period:
         """Parse ``YYYY-MM``, as given on the command line or in settings."""
         match = _MONTH.match(text.strip())
-        if match is None:
+        if match is None or not 1 <= int(match.group(2)) <= 12:
             raise ConfigError(
                 f"a month is written YYYY-MM, for example 2026-11; got {text!r}"
             )
