@@ -1,5 +1,5 @@
 -- name: brute_force_by_ip
--- description: Source addresses with at least min_failures failed logins within window_minutes (sliding, as fail2ban's sshd jail), classed as password spraying when they tried more than spray_min_users names.
+-- description: Source addresses with at least min_failures failed logins within window_minutes (sliding, as fail2ban's sshd jail), classed as password spraying when they tried more than spray_min_users names with at most spray_max_tries failures per name on average.
 -- tables: login_attempts
 -- state: period
 -- param: period_start timestamp
@@ -7,6 +7,7 @@
 -- param: min_failures integer = 5
 -- param: window_minutes integer = 10
 -- param: spray_min_users integer = 10
+-- param: spray_max_tries integer = 3
 -- column: client_ip text
 -- column: pattern text
 -- column: peak_failures integer
@@ -59,6 +60,7 @@ later_success AS (
 SELECT
     f.client_ip,
     CASE WHEN f.distinct_usernames > :spray_min_users
+          AND f.failures_in_period <= :spray_max_tries * f.distinct_usernames
          THEN 'password_spray' ELSE 'brute_force' END AS pattern,
     f.peak_failures,
     f.first_exceeded_at,
