@@ -159,7 +159,7 @@ def _events(
     office: bool = True,
 ) -> Columns:
     user, time = draw(
-        rng, month, count, weights, people.created, people.last_login, office
+        rng, month, count, weights, people.created, people.active_until, office
     )
     address = people.address[user, rng.integers(0, 2, user.size)]
 

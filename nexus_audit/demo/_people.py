@@ -69,6 +69,7 @@ class People:
     country: Codes
     created: Ints
     last_login: Ints
+    active_until: Ints
     mfa: Bools
     service: Bools
     weight: Floats
@@ -218,6 +219,11 @@ def people(period: Period, seed: int) -> People:
     changed = between(rng, earliest, last)
     weight = np.where(service, 3.0, 1.0) * rng.lognormal(0.0, 0.8, USERS)
 
+    # Sessions outlive the last login: accounts still in use keep acting to the end of
+    # the history, so audit volume does not fade over the month's last days.
+    enabled = status <= STATUSES.index("locked")
+    active_until = np.where(enabled & (last >= end - 28 * DAY), end, last)
+
     names, emails, agents = identities(seed, country, service)
     address, table = addresses(rng, USERS)
 
@@ -245,6 +251,7 @@ def people(period: Period, seed: int) -> People:
         country=country,
         created=created,
         last_login=last,
+        active_until=active_until,
         mfa=mfa,
         service=service,
         weight=weight,
