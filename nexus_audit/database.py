@@ -130,7 +130,11 @@ def _columns(connection: Connection) -> dict[str, set[str]]:
 
 
 def _check_columns(table: str, found: set[str]) -> None:
-    wanted = [column.name for column in metadata.tables[table].columns]
+    wanted = [
+        column.name
+        for column in metadata.tables[table].columns
+        if not column.info.get("optional")
+    ]
     missing = [name for name in wanted if name not in found]
 
     if missing:

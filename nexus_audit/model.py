@@ -1,7 +1,8 @@
 """The audited data model as SQLAlchemy tables.
 
 These definitions create the schema for the demo and the tests, and tell the runner which
-tables and columns an audit needs. Every timestamp is time-zone aware and compared in UTC.
+tables and columns an audit needs: every column of a table that is present, except those
+marked ``info={"optional": True}``. Every timestamp is time-zone aware and compared in UTC.
 """
 
 from __future__ import annotations
