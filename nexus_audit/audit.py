@@ -85,7 +85,7 @@ def _engine(database: str | Engine | None, settings: Settings) -> Engine:
             "nexus-audit.toml, or set NEXUS_AUDIT_DATABASE_URL"
         )
 
-    return open_engine(url)
+    return open_engine(url, password_file=settings.database_password_file)
 
 
 def _needed_queries(

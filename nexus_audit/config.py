@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL audited."
     )
+    database_password_file: Path | None = Field(
+        default=None,
+        description="File whose first line is the database password, kept out of URLs.",
+    )
     organisation: str = Field(default="Example Payments Ltd", min_length=1)
     frameworks: tuple[Literal["gdpr", "pci-dss"], ...] = ("gdpr", "pci-dss")
     output_dir: Path = Path("nexus-audit-report")

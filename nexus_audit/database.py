@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -37,8 +38,14 @@ def describe(url: str | sa.URL) -> str:
     return f"{parsed.get_backend_name()}:{parsed.database or ''}"
 
 
-def open_engine(url: str, *, read_only: bool = True) -> Engine:
-    """An engine for ``url``; DuckDB files are opened read-only unless told otherwise."""
+def open_engine(
+    url: str, *, read_only: bool = True, password_file: Path | None = None
+) -> Engine:
+    """An engine for ``url``; DuckDB files are opened read-only unless told otherwise.
+
+    The password may come from ``password_file``, from libpq's own ``PGPASSWORD`` or
+    ``~/.pgpass`` (psycopg reads them), or from the URL; messages never show it.
+    """
     try:
         parsed = make_url(url)
     except ArgumentError as error:
@@ -46,6 +53,9 @@ def open_engine(url: str, *, read_only: bool = True) -> Engine:
             f"database URL {_mask(url)!r} is not a SQLAlchemy URL; write it as "
             "duckdb:///path/to/file.duckdb or postgresql+psycopg://user@host/db"
         ) from error
+
+    if password_file is not None:
+        parsed = parsed.set(password=_read_password(password_file))
 
     connect_args: dict[str, object] = {}
     if parsed.get_backend_name() == "duckdb" and read_only and _is_file(parsed):
@@ -163,6 +173,21 @@ def _prepare(
             )
     elif connection.dialect.name == "duckdb":
         connection.exec_driver_sql("SET TimeZone = 'UTC'")
+
+
+def _read_password(path: Path) -> str:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise ConfigError(
+            f"setting 'database_password_file': cannot read {str(path)!r}: "
+            f"{error.strerror}"
+        ) from error
+
+    if not lines or not lines[0]:
+        raise ConfigError(f"setting 'database_password_file': {str(path)!r} is empty")
+
+    return lines[0]
 
 
 def _is_file(url: sa.URL) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
@@ -52,3 +54,28 @@ def test_unreachable_server_is_a_database_error() -> None:
 
     with pytest.raises(DatabaseError, match="cannot connect"):
         run_audit(url, PERIOD, settings=Settings())
+
+
+def test_password_file_is_used_and_never_shown(tmp_path: Path) -> None:
+    secret = "s3cret-Pa55"
+    path = tmp_path / "password"
+    path.write_text(secret + "\n", encoding="utf-8")
+    url = "postgresql+psycopg://auditor@127.0.0.1:1/none?connect_timeout=2"
+
+    engine = open_engine(url, password_file=path)
+    assert engine.url.password == secret
+    assert secret not in repr(engine.url)
+
+    with pytest.raises(DatabaseError) as caught:
+        run_audit(url, PERIOD, settings=Settings(database_password_file=path))
+    assert secret not in str(caught.value)
+
+
+def test_password_in_url_is_masked_in_errors() -> None:
+    with pytest.raises(DatabaseError) as caught:
+        run_audit(
+            "postgresql+psycopg://u:hunter22@127.0.0.1:1/x?connect_timeout=2",
+            PERIOD,
+            settings=Settings(),
+        )
+    assert "hunter22" not in str(caught.value)
