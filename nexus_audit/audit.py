@@ -12,6 +12,7 @@ from .checklists import Framework, load_frameworks
 from .config import DEFAULT_TARGETS, Settings, load_settings
 from .database import describe, inventory, open_engine, snapshot
 from .errors import ConfigError
+from .mapping import Mapping
 from .period import Period
 from .queries import ParamValue, Query, load_queries
 from .results import AuditResult, ControlResult, FrameworkScore, PeriodInfo, QueryRun
@@ -41,6 +42,7 @@ def run_audit(
     queries = load_queries()
     chosen = load_frameworks(frameworks or list(settings.frameworks), queries)
 
+    mapping = Mapping.build(settings.mapping)
     engine = _engine(database, settings)
     needed = _needed_queries(chosen, queries)
     values = _parameters(needed, period, settings)
@@ -52,13 +54,14 @@ def run_audit(
             statement_timeout_s=settings.statement_timeout_seconds,
             lock_timeout_s=settings.lock_timeout_seconds,
         ) as connection:
-            tables = inventory(connection)
+            tables = inventory(connection, mapping)
             outcomes = run_queries(
                 connection,
                 needed,
                 values,
                 tables.present,
                 timeout_s=settings.statement_timeout_seconds,
+                mapping=mapping,
                 progress=progress,
             )
     finally:

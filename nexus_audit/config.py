@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -21,6 +22,7 @@ from pydantic_settings import (
 )
 
 from .errors import ConfigError
+from .mapping import TableMap
 
 DEFAULT_FILE = Path("nexus-audit.toml")
 Severity = Literal["SEV-1", "SEV-2", "SEV-3", "SEV-4"]
@@ -33,6 +35,15 @@ class Target(BaseModel):
 
     respond_minutes: int = Field(gt=0)
     resolve_minutes: int = Field(gt=0)
+
+
+class FindingOwner(BaseModel):
+    """Who resolves a control's findings, and by when: [finding_owners."<control>"]."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    owner: str = Field(min_length=1)
+    due: date | None = None
 
 
 DEFAULT_TARGETS: dict[Severity, Target] = {
@@ -71,10 +82,24 @@ class Settings(BaseSettings):
     incident_targets: dict[Severity, Target] = Field(
         default_factory=lambda: dict(DEFAULT_TARGETS)
     )
+    mapping: dict[str, TableMap] = Field(
+        default_factory=dict,
+        description="Where each model table lives: [mapping.<model table>].",
+    )
     parameters: dict[str, dict[str, int | float | str | bool]] = Field(
         default_factory=dict,
         description="Per-query overrides of declared parameters: [parameters.<query>].",
     )
+    classification: str = Field(default="Confidential", min_length=1)
+    auditor: str | None = Field(default=None, description="Who runs the audit.")
+    finding_owners: dict[str, FindingOwner] = Field(default_factory=dict)
+    show_personal_data: bool = False
+    pseudonym_key: SecretStr | None = None
+    pseudonym_key_file: Path | None = None
+    sample_rows: int = Field(default=5, ge=0)
+    sample_seed: int | None = Field(default=None, ge=0)
+    signing_key: Path | None = None
+    signing_certificate: Path | None = None
 
     @classmethod
     def settings_customise_sources(

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from .errors import ConfigError, DatabaseError, SchemaError
+from .mapping import Mapping
 from .model import OPTIONAL_TABLES, REQUIRED_TABLES, metadata
 
 log = logging.getLogger(__name__)
@@ -92,24 +93,28 @@ def snapshot(
         ) from error
 
 
-def inventory(connection: Connection) -> Inventory:
-    """Check required tables and every column of the tables present."""
-    columns = _columns(connection)
-    names = set(columns)
+def inventory(connection: Connection, mapping: Mapping | None = None) -> Inventory:
+    """Check required tables and every column of the tables present.
 
-    missing = [name for name in REQUIRED_TABLES if name not in names]
+    With a mapping, each model table is looked for where the mapping puts it, and errors
+    name the setting to change.
+    """
+    mapping = mapping or Mapping({})
+    columns = _columns(connection, mapping)
+
+    missing = [name for name in REQUIRED_TABLES if name not in columns]
     if missing:
+        where = "; ".join(_where(mapping, name) for name in missing)
         raise SchemaError(
-            f"required table(s) {', '.join(missing)} not found in "
-            f"{describe(connection.engine.url)}; the README's data model lists what each "
-            "must hold"
+            f"required table(s) not found in {describe(connection.engine.url)}: {where}; "
+            "the README's data model lists what each must hold"
         )
 
-    present = [name for name in (*REQUIRED_TABLES, *OPTIONAL_TABLES) if name in names]
+    present = [name for name in (*REQUIRED_TABLES, *OPTIONAL_TABLES) if name in columns]
     for name in present:
-        _check_columns(name, columns[name])
+        _check_columns(name, columns[name], mapping)
 
-    absent = tuple(name for name in OPTIONAL_TABLES if name not in names)
+    absent = tuple(name for name in OPTIONAL_TABLES if name not in columns)
     if absent:
         log.warning(
             "optional table(s) absent, their controls read 'no data': %s", absent
@@ -118,39 +123,61 @@ def inventory(connection: Connection) -> Inventory:
     return Inventory(frozenset(present), absent)
 
 
-def _columns(connection: Connection) -> dict[str, set[str]]:
-    """Column names per table of the current schema, from information_schema.
+def _columns(connection: Connection, mapping: Mapping) -> dict[str, set[str]]:
+    """Their column names per model table found, from information_schema.
 
     Both engines answer this standard view; duckdb-engine's inspector does not work on
     every DuckDB release.
     """
+    current = connection.execute(sa.text("SELECT current_schema()")).scalar_one()
+    sources = {name: mapping.source(name) for name in metadata.tables}
+    wanted = {(schema or current, table): name for name, (schema, table) in sources.items()}
+
     rows = connection.execute(
         sa.text(
-            "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND table_name IN :names"
-        ).bindparams(sa.bindparam("names", expanding=True)),
-        {"names": sorted(metadata.tables)},
+            "SELECT table_schema, table_name, column_name "
+            "FROM information_schema.columns "
+            "WHERE table_schema IN :schemas AND table_name IN :tables"
+        ).bindparams(
+            sa.bindparam("schemas", expanding=True),
+            sa.bindparam("tables", expanding=True),
+        ),
+        {
+            "schemas": sorted({schema for schema, _ in wanted}),
+            "tables": sorted({table for _, table in wanted}),
+        },
     )
     found: dict[str, set[str]] = {}
 
-    for table, column in rows:
-        found.setdefault(table, set()).add(column)
+    for schema, table, column in rows:
+        model_table = wanted.get((schema, table))
+        if model_table is not None:
+            found.setdefault(model_table, set()).add(column)
 
     return found
 
 
-def _check_columns(table: str, found: set[str]) -> None:
-    wanted = [
-        column.name
-        for column in metadata.tables[table].columns
-        if not column.info.get("optional")
-    ]
-    missing = [name for name in wanted if name not in found]
+def _where(mapping: Mapping, table: str) -> str:
+    if table in mapping.tables:
+        return f"{mapping.tables[table].table} (setting 'mapping.{table}.table')"
+    return table
 
-    if missing:
+
+def _check_columns(table: str, found: set[str], mapping: Mapping) -> None:
+    for column in metadata.tables[table].columns:
+        theirs = mapping.their_column(table, column.name)
+        if column.info.get("optional") or theirs is None or theirs in found:
+            continue
+
+        if table in mapping.tables:
+            raise SchemaError(
+                f"table {_where(mapping, table)} lacks column {theirs!r}, which the "
+                f"model's {table}.{column.name} is read from; set "
+                f"'mapping.{table}.columns.{column.name}' to the right column"
+            )
         raise SchemaError(
-            f"table {table} lacks column(s) {', '.join(missing)}; the README's data "
-            "model lists the columns each table must have"
+            f"table {table} lacks column {column.name}; the README's data model lists "
+            f"the columns each table must have (or map it: 'mapping.{table}.columns')"
         )
 
 

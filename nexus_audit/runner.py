@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
+from .mapping import Mapping
 from .queries import ParamValue, Query
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def run_queries(
     present_tables: frozenset[str],
     *,
     timeout_s: float,
+    mapping: Mapping | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Outcome]:
     """Run each query with its bound values; ``values`` maps query name to parameters."""
@@ -68,6 +70,7 @@ def run_queries(
             values.get(query.name, {}),
             present_tables,
             timeout_s=timeout_s,
+            mapping=mapping,
         )
 
     if progress:
@@ -83,6 +86,7 @@ def run_query(
     present_tables: frozenset[str],
     *,
     timeout_s: float,
+    mapping: Mapping | None = None,
 ) -> Outcome:
     """Run one query; absent tables and errors become an outcome, not an exception."""
     parameters = query.bind(values)
@@ -101,12 +105,13 @@ def run_query(
             f"table(s) {', '.join(absent)} absent",
         )
 
-    log.debug("query %s: %s with %r", query.name, query.sql, parameters)
+    sql, mapped = (mapping or Mapping({})).apply(query.sql, query.tables, connection.dialect)
+    log.debug("query %s: %s with %r", query.name, sql, parameters)
     started = time.perf_counter()
 
     try:
         with _guarded(connection, timeout_s):
-            rows = connection.execute(sa.text(query.sql), parameters).fetchall()
+            rows = connection.execute(sa.text(sql), {**parameters, **mapped}).fetchall()
     except SQLAlchemyError as error:
         elapsed = (time.perf_counter() - started) * 1000
         message = _error_text(error, timeout_s)
