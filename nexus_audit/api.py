@@ -8,6 +8,8 @@ from pathlib import Path
 
 from .audit import run_audit
 from .config import Settings, load_settings
+from .errors import ConfigError
+from .outputs import OUTPUT_FORMATS, write_outputs
 from .period import Period
 from .report import write_report
 from .results import AuditResult
@@ -16,6 +18,7 @@ from .runner import Progress
 log = logging.getLogger(__name__)
 
 DEMO_FILE = "demo.duckdb"
+REPORT_FORMATS = ("html", "pdf")
 
 
 def audit_report(
@@ -31,6 +34,7 @@ def audit_report(
 ) -> tuple[AuditResult, dict[str, Path]]:
     """Audit ``database`` for ``month`` and write the report; returns result and paths."""
     settings = settings or load_settings(config)
+    chosen = _formats(formats or settings.formats)
     result = run_audit(
         database,
         month,
@@ -45,10 +49,11 @@ def audit_report(
     paths = write_report(
         result,
         folder,
-        formats=tuple(formats or settings.formats),
+        formats=tuple(f for f in chosen if f in REPORT_FORMATS),
         pdf_row_cap=settings.pdf_evidence_rows,
         html_row_cap=settings.html_evidence_rows,
     )
+    paths.update(write_outputs(result, folder, [f for f in chosen if f in OUTPUT_FORMATS]))
     if progress:
         progress("render:done", 1, 1)
 
@@ -94,6 +99,14 @@ def demo_report(
     return audit_report(
         database, period, out_dir=folder, settings=settings, progress=progress
     )
+
+
+def _formats(formats: Sequence[str]) -> tuple[str, ...]:
+    known = (*REPORT_FORMATS, *OUTPUT_FORMATS)
+    unknown = [name for name in formats if name not in known]
+    if unknown:
+        raise ConfigError(f"unknown output format(s) {unknown}; choose from {list(known)}")
+    return tuple(formats)
 
 
 def _stage(progress: Progress | None, stage: str) -> Progress | None:

@@ -137,7 +137,11 @@ def demo(
     type=click.Choice(["gdpr", "pci-dss"]),
     help="Repeat for several.",
 )
-@click.option("--format", "formats", help="Comma-separated: html,pdf (default both).")
+@click.option(
+    "--format",
+    "formats",
+    help="Comma-separated: html,pdf,json,csv,junit,oscal (default html,pdf).",
+)
 @_out
 @_config
 @_fail_on

@@ -74,7 +74,10 @@ class Settings(BaseSettings):
     organisation: str = Field(default="Example Payments Ltd", min_length=1)
     frameworks: tuple[Literal["gdpr", "pci-dss"], ...] = ("gdpr", "pci-dss")
     output_dir: Path = Path("nexus-audit-report")
-    formats: tuple[Literal["html", "pdf"], ...] = ("html", "pdf")
+    formats: tuple[Literal["html", "pdf", "json", "csv", "junit", "oscal"], ...] = (
+        "html",
+        "pdf",
+    )
     statement_timeout_seconds: float = Field(default=300.0, gt=0)
     lock_timeout_seconds: float = Field(default=10.0, gt=0)
     pdf_evidence_rows: int = Field(default=25, ge=1)

@@ -73,3 +73,19 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     )
     assert outcome.exit_code == ExitCode.USAGE
     assert "NEXUS_AUDIT_DATABASE_URL" in outcome.output
+
+
+def test_format_writes_the_machine_readable_outputs(
+    backend: Backend, tmp_path: Path
+) -> None:
+    february().write(backend.url)
+    code, output = report(backend.url, tmp_path, "--format", "json,junit,oscal,csv")
+
+    assert code == ExitCode.OK, output
+    for name in ("results.json", "junit.xml", "oscal-assessment-results.json",
+                 "controls.csv"):
+        assert (tmp_path / name).stat().st_size > 0, name
+    assert not (tmp_path / "report.pdf").exists()
+
+    code, output = report(backend.url, tmp_path, "--format", "html,docx")
+    assert code == ExitCode.USAGE and "docx" in output
