@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -35,15 +34,6 @@ class Target(BaseModel):
 
     respond_minutes: int = Field(gt=0)
     resolve_minutes: int = Field(gt=0)
-
-
-class FindingOwner(BaseModel):
-    """Who resolves a control's findings, and by when: [finding_owners."<control>"]."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    owner: str = Field(min_length=1)
-    due: date | None = None
 
 
 DEFAULT_TARGETS: dict[Severity, Target] = {
@@ -93,16 +83,6 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Per-query overrides of declared parameters: [parameters.<query>].",
     )
-    classification: str = Field(default="Confidential", min_length=1)
-    auditor: str | None = Field(default=None, description="Who runs the audit.")
-    finding_owners: dict[str, FindingOwner] = Field(default_factory=dict)
-    show_personal_data: bool = False
-    pseudonym_key: SecretStr | None = None
-    pseudonym_key_file: Path | None = None
-    sample_rows: int = Field(default=5, ge=0)
-    sample_seed: int | None = Field(default=None, ge=0)
-    signing_key: Path | None = None
-    signing_certificate: Path | None = None
 
     @classmethod
     def settings_customise_sources(
