@@ -176,6 +176,36 @@ def report(
     sys.exit(_guard(work))
 
 
+@main.group()
+def config() -> None:
+    """Inspect the effective settings."""
+
+
+@config.command("show")
+@_config
+@click.option("--database", help="As on `report`: shows what a flag would change.")
+def config_show(config_path: Path | None, database: str | None) -> None:
+    """Print every setting, its value (secrets masked) and where it came from.
+
+    \b
+    Example:
+      nexus-audit config show --config /etc/nexus-audit.toml
+    """
+
+    def work() -> int:
+        from rich.table import Table
+
+        from .settings_sources import effective_settings
+
+        table = Table("setting", "value", "from", box=None, pad_edge=False)
+        for row in effective_settings(config_path, database_url=database):
+            table.add_row(row.key, row.value, row.source)
+        Console().print(table)
+        return ExitCode.OK
+
+    sys.exit(_guard(work))
+
+
 def _finish(result: Any, paths: dict[str, Path], fail_on: str) -> int:
     for score in result.frameworks:
         shown = "not assessed" if score.score is None else f"{score.score:.1f}%"

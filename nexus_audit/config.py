@@ -103,7 +103,7 @@ def load_settings(path: Path | str | None = None, **overrides: Any) -> Settings:
     ``overrides`` whose value is None are ignored, so unset command-line flags do not
     hide the file or the environment.
     """
-    toml_file = _settings_file(path)
+    toml_file = settings_file(path)
     given = {key: value for key, value in overrides.items() if value is not None}
 
     if toml_file is not None:
@@ -119,7 +119,8 @@ def load_settings(path: Path | str | None = None, **overrides: Any) -> Settings:
         raise ConfigError(_explain(error, toml_file)) from error
 
 
-def _settings_file(path: Path | str | None) -> Path | None:
+def settings_file(path: Path | str | None) -> Path | None:
+    """The settings file to read: ``path``, else ``./nexus-audit.toml`` when present."""
     if path is None:
         return DEFAULT_FILE if DEFAULT_FILE.is_file() else None
 

@@ -63,3 +63,30 @@ def test_environment_value_is_validated(monkeypatch: pytest.MonkeyPatch) -> None
 
     with pytest.raises(ConfigError, match="NEXUS_AUDIT_PDF_EVIDENCE_ROWS"):
         load_settings()
+
+
+def test_config_show_names_sources_and_masks_secrets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nexus_audit.settings_sources import effective_settings
+
+    path = tmp_path / "s.toml"
+    path.write_text(
+        'organisation = "Acme"\ndatabase_url = "postgresql+psycopg://a:pw9@h/d"'
+        "\n\n[incident_targets.SEV-1]\nrespond_minutes = 9\n"
+        "resolve_minutes = 90\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("NEXUS_AUDIT_PDF_EVIDENCE_ROWS", "7")
+
+    rows = {row.key: row for row in effective_settings(path, frameworks=["gdpr"])}
+
+    assert rows["organisation"].source == f"file {path}:1"
+    assert rows["incident_targets"].source == f"file {path}:4"
+    assert rows["pdf_evidence_rows"].source.startswith("environment")
+    assert rows["pdf_evidence_rows"].value == "7"
+    assert rows["frameworks"].source == "command line"
+    assert rows["html_evidence_rows"].source == "default"
+    assert (
+        "pw9" not in rows["database_url"].value and "***" in rows["database_url"].value
+    )

@@ -1,0 +1,101 @@
+"""Where each effective setting came from, with secrets masked: ``config show``."""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from .config import Settings, load_settings, settings_file
+
+_SECRET_WORDS = ("password", "secret", "key", "token")
+
+
+@dataclass(frozen=True)
+class SettingSource:
+    """One top-level setting: its value as shown and where it was decided."""
+
+    key: str
+    value: str
+    source: str
+
+
+def effective_settings(
+    path: Path | str | None = None, **overrides: Any
+) -> list[SettingSource]:
+    """Every setting, its (masked) value and its source: flag, env, file or default."""
+    settings = load_settings(path, **overrides)
+    toml_file = settings_file(path)
+    in_file = _file_keys(toml_file)
+    given = {key for key, value in overrides.items() if value is not None}
+
+    rows = []
+    for key in Settings.model_fields:
+        value = _shown(key, getattr(settings, key))
+        rows.append(SettingSource(key, value, _source(key, given, in_file, toml_file)))
+
+    return rows
+
+
+def _source(
+    key: str, given: set[str], in_file: dict[str, int], toml_file: Path | None
+) -> str:
+    if key in given:
+        return "command line"
+
+    env = f"NEXUS_AUDIT_{key.upper()}"
+    if env in os.environ or any(name.startswith(env + "__") for name in os.environ):
+        return f"environment ({env})"
+    if key in in_file and toml_file is not None:
+        return f"file {toml_file}:{in_file[key]}"
+
+    return "default"
+
+
+def _file_keys(path: Path | None) -> dict[str, int]:
+    """Top-level keys of the settings file with the line each starts on."""
+    if path is None:
+        return {}
+
+    text = path.read_text(encoding="utf-8")
+    keys = set(tomllib.loads(text))
+    lines: dict[str, int] = {}
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip().lstrip("[").strip()
+        for key in keys:
+            if key not in lines and stripped.startswith(
+                (key + " ", key + "=", key + ".", key + "]")
+            ):
+                lines[key] = number
+
+    return {key: lines.get(key, 1) for key in keys}
+
+
+def _shown(key: str, value: Any) -> str:
+    if key == "database_url" and isinstance(value, str):
+        return _masked_url(value)
+    if any(word in key for word in _SECRET_WORDS) and not key.endswith("_file"):
+        return "(not set)" if value in (None, "") else "*** (set)"
+    if hasattr(value, "model_dump"):
+        value = value.model_dump(mode="json")
+    if isinstance(value, dict):
+        value = {
+            k: v.model_dump(mode="json") if hasattr(v, "model_dump") else v
+            for k, v in value.items()
+        }
+
+    return json.dumps(value, default=str, ensure_ascii=False)
+
+
+def _masked_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparsable URL>"
