@@ -106,7 +106,14 @@ def demo(
     fail_on: str,
     quiet: bool,
 ) -> None:
-    """Build a demo platform database and render its monthly report."""
+    """Build a demo platform database and render its monthly report.
+
+    \b
+    Examples:
+      nexus-audit demo                          # DuckDB file in ./nexus-audit-report/
+      nexus-audit demo --month 2026-11 --events 100000 --out /tmp/demo
+      nexus-audit demo --database postgresql+psycopg://me@localhost/demo --replace
+    """
 
     def work() -> int:
         from .api import demo_report
@@ -156,7 +163,15 @@ def report(
     fail_on: str,
     quiet: bool,
 ) -> None:
-    """Audit an existing database and render the monthly report."""
+    """Audit an existing database and render the monthly report.
+
+    \b
+    Examples:
+      nexus-audit report --database duckdb:///nexus-audit-report/demo.duckdb
+      nexus-audit report --config prod.toml --month 2026-11 --fail-on fail
+      nexus-audit report --framework pci-dss --format html,pdf,junit --out out/
+    Colours follow NO_COLOR; progress bars appear only on a terminal (-q hides them).
+    """
 
     def work() -> int:
         from .api import audit_report
