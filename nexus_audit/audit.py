@@ -38,7 +38,7 @@ def run_audit(
     ``month`` is ``YYYY-MM`` or a :class:`Period` (default: the last complete month).
     """
     settings = settings or load_settings()
-    period = _period(month)
+    period = _period(month, settings.time_zone)
     queries = load_queries()
     chosen = load_frameworks(frameworks or list(settings.frameworks), queries)
 
@@ -71,10 +71,12 @@ def run_audit(
     return _result(settings, period, engine, chosen, outcomes, tables.missing_optional)
 
 
-def _period(month: str | Period | None) -> Period:
+def _period(month: str | Period | None, time_zone: str) -> Period:
     if isinstance(month, Period):
         return month
-    return Period.parse(month) if month else Period.last_complete_month()
+    if month:
+        return Period.parse(month, time_zone)
+    return Period.last_complete_month(time_zone=time_zone)
 
 
 def _engine(database: str | Engine | None, settings: Settings) -> Engine:
@@ -111,6 +113,7 @@ def _parameters(
     common: dict[str, ParamValue] = {
         "period_start": period.start,
         "period_end": period.end,
+        "time_zone": period.time_zone,
     }
 
     for severity, target in targets.items():

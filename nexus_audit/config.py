@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     )
     statement_timeout_seconds: float = Field(default=300.0, gt=0)
     lock_timeout_seconds: float = Field(default=10.0, gt=0)
+    time_zone: str = Field(
+        default="UTC", description="IANA zone in which months and days are cut."
+    )
     pdf_evidence_rows: int = Field(default=25, ge=1)
     html_evidence_rows: int = Field(default=500, ge=1)
     incident_targets: dict[Severity, Target] = Field(

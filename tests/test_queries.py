@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from nexus_audit import AuditResult, run_audit
+from nexus_audit import AuditResult, Period, run_audit
 from nexus_audit.config import Settings
 
 from .conftest import Backend
@@ -231,3 +231,23 @@ def test_period_activity(result: AuditResult) -> None:
 
     assert result.activity == {"audit_events": 42, "login_attempts": len(attempts)}
     assert len(attempts) == 2 + 11 + 10 + 12 + 7 + 10 + 1 - 0
+
+
+def test_days_follow_the_report_time_zone(backend: Backend) -> None:
+    february().write(backend.url)
+    berlin = Period.month(2026, 2, "Europe/Berlin")
+    result = run_audit(
+        backend.url, berlin, settings=Settings(time_zone="Europe/Berlin")
+    )
+    counts = {
+        (d.date(), kind): n
+        for d, kind, n in records(
+            result.frame("daily_audit_summary"), "day", "event_type", "events"
+        )
+    }
+
+    # carol's six failed logins at 23:30Z-00:20Z straddle UTC midnight but all fall on
+    # 1 February in Berlin (UTC+1).
+    assert counts[(date(2026, 2, 1), "failed_login")] == 6
+    assert (date(2026, 1, 31), "failed_login") not in counts
+    assert berlin.start == t("2026-01-31 23:00")
