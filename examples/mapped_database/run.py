@@ -19,9 +19,11 @@ import sqlalchemy as sa
 
 import nexus_audit
 from nexus_audit.demo import build_demo
-from nexus_audit.model import metadata
 
 HERE = Path(__file__).resolve().parent
+# The tables relayout.sql moves; any others stay where they are, read unmapped.
+MOVED = ("consents", "data_subject_requests", "security_incidents", "role_grants",
+         "roles", "login_attempts", "audit_log", "users")
 
 
 def relayout(url: str) -> None:
@@ -32,8 +34,8 @@ def relayout(url: str) -> None:
         for statement in script.split(";"):
             if statement.strip():
                 connection.exec_driver_sql(statement)
-        for table in reversed(metadata.sorted_tables):
-            connection.exec_driver_sql(f"DROP TABLE {table.name}")
+        for table in MOVED:
+            connection.exec_driver_sql(f"DROP TABLE {table}")
 
     engine.dispose()
 
