@@ -22,6 +22,8 @@ from .errors import (
     RenderError,
     SchemaError,
 )
+from .ingest import IngestReport
+from .ingest import ingest as ingest_files
 from .period import Period
 from .report import render_html, render_pdf, write_report
 from .results import AuditResult, ControlResult, FrameworkScore, QueryRun, Status
@@ -33,6 +35,7 @@ __all__ = [
     "ControlResult",
     "DatabaseError",
     "FrameworkScore",
+    "IngestReport",
     "NexusAuditError",
     "Period",
     "QueryFileError",
@@ -43,6 +46,7 @@ __all__ = [
     "Status",
     "audit_report",
     "demo_report",
+    "ingest_files",
     "library_version",
     "load_settings",
     "render_html",

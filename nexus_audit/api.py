@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from .audit import run_audit
@@ -11,7 +12,7 @@ from .config import Settings, load_settings
 from .errors import ConfigError
 from .outputs import OUTPUT_FORMATS, write_outputs
 from .period import Period
-from .report import write_report
+from .report import ReportOptions, write_report
 from .results import AuditResult
 from .runner import Progress
 
@@ -31,8 +32,14 @@ def audit_report(
     config: Path | str | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    generated_at: datetime | None = None,
+    show_personal_data: bool | None = None,
 ) -> tuple[AuditResult, dict[str, Path]]:
-    """Audit ``database`` for ``month`` and write the report; returns result and paths."""
+    """Audit ``database`` for ``month`` and write the report; returns result and paths.
+
+    ``generated_at`` fixes the time the report states; ``show_personal_data`` overrides
+    the setting of that name (by default personal data is pseudonymised).
+    """
     settings = settings or load_settings(config)
     chosen = _formats(formats or settings.formats)
     result = run_audit(
@@ -41,18 +48,18 @@ def audit_report(
         settings=settings,
         frameworks=frameworks,
         progress=_stage(progress, "queries"),
+        generated_at=generated_at,
     )
 
     folder = Path(out_dir) if out_dir else settings.output_dir
     if progress:
         progress("render:html and pdf", 0, 1)
-    paths = write_report(
-        result,
-        folder,
-        formats=tuple(f for f in chosen if f in REPORT_FORMATS),
-        pdf_row_cap=settings.pdf_evidence_rows,
-        html_row_cap=settings.html_evidence_rows,
+    options = ReportOptions.from_settings(
+        settings,
+        formats=[f for f in chosen if f in REPORT_FORMATS],
+        show_personal_data=show_personal_data,
     )
+    paths = write_report(result, folder, options)
     paths.update(write_outputs(result, folder, [f for f in chosen if f in OUTPUT_FORMATS]))
     if progress:
         progress("render:done", 1, 1)
@@ -70,9 +77,15 @@ def demo_report(
     out_dir: Path | str | None = None,
     config: Path | str | None = None,
     progress: Progress | None = None,
+    generated_at: datetime | None = None,
+    show_personal_data: bool | None = None,
 ) -> tuple[AuditResult, dict[str, Path]]:
-    """Build the demo database (a DuckDB file in the output folder by default) and audit it."""
-    from .demo import build_demo
+    """Build the demo database (a DuckDB file in the output folder by default) and audit it.
+
+    The demo also writes an attestation file, a waiver file and eleven months of audit
+    history beside the report, unless the settings name their own.
+    """
+    from .demo import build_demo, prepare_assurance
 
     settings = load_settings(config)
     folder = Path(out_dir) if out_dir else settings.output_dir
@@ -87,7 +100,7 @@ def demo_report(
         database = f"duckdb:///{(folder / DEMO_FILE).resolve()}"
         replace = True
 
-    build_demo(
+    summary = build_demo(
         database,
         period,
         events=events,
@@ -95,9 +108,18 @@ def demo_report(
         replace=replace,
         progress=_stage(progress, "demo"),
     )
+    settings = prepare_assurance(
+        database, period, folder, settings, summary.injected, _stage(progress, "history")
+    )
 
     return audit_report(
-        database, period, out_dir=folder, settings=settings, progress=progress
+        database,
+        period,
+        out_dir=folder,
+        settings=settings,
+        progress=progress,
+        generated_at=generated_at,
+        show_personal_data=show_personal_data,
     )
 
 

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import getpass
+import hashlib
 import logging
+import socket
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 
 from sqlalchemy.engine import Engine
 
+from .allowlist import Allowlist
+from .allowlist import apply as apply_allowlist
+from .assurance import Assurance, complete, load_assurance
 from .checklists import Framework, load_frameworks
 from .config import DEFAULT_TARGETS, Settings, load_settings
-from .database import describe, inventory, open_engine, snapshot
+from .database import describe, inventory, open_engine, server_version, snapshot
 from .errors import ConfigError
+from .history import keep
 from .mapping import Mapping
 from .period import Period
 from .queries import ParamValue, Query, load_queries
@@ -31,21 +38,28 @@ def run_audit(
     settings: Settings | None = None,
     frameworks: list[str] | None = None,
     progress: Progress | None = None,
+    generated_at: datetime | None = None,
 ) -> AuditResult:
     """Audit one period of a database and return the scored result.
 
     ``database`` is a SQLAlchemy URL or engine (default: the settings' database_url);
     ``month`` is ``YYYY-MM`` or a :class:`Period` (default: the last complete month).
+    ``generated_at`` fixes the time the report states (default: now), so two runs over
+    the same data give the same report.
     """
     settings = settings or load_settings()
     period = _period(month, settings.time_zone)
     queries = load_queries()
-    chosen = load_frameworks(frameworks or list(settings.frameworks), queries)
+    named = [*(frameworks or settings.frameworks), *map(str, settings.framework_files)]
+    chosen = load_frameworks(named, queries)
+    assurance = load_assurance(settings, chosen)
 
     mapping = Mapping.build(settings.mapping)
     engine = _engine(database, settings)
     needed = _needed_queries(chosen, queries)
-    values = _parameters(needed, period, settings)
+    moment = generated_at or datetime.now(UTC)
+    values = _parameters(needed, period, settings, moment)
+    allowed = Allowlist.parse(settings.allowlist)
 
     log.info("auditing %s for %s", describe(engine.url), period.label)
     try:
@@ -55,6 +69,7 @@ def run_audit(
             lock_timeout_s=settings.lock_timeout_seconds,
         ) as connection:
             tables = inventory(connection, mapping)
+            server = server_version(connection)
             outcomes = run_queries(
                 connection,
                 needed,
@@ -68,7 +83,14 @@ def run_audit(
         if not isinstance(database, Engine):
             engine.dispose()
 
-    return _result(settings, period, engine, chosen, outcomes, tables.missing_optional)
+    outcomes, left_out = apply_allowlist(outcomes, allowed)
+    result = _result(
+        settings, period, engine, chosen, outcomes, tables.missing_optional, assurance
+    )
+    result = result.model_copy(update={"allowlisted": left_out})
+    result = _provenance(result, settings, server, moment)
+    result = complete(result, assurance, chosen, period, settings.history_dir)
+    return keep(result, settings.history_dir) if settings.history_dir else result
 
 
 def _period(month: str | Period | None, time_zone: str) -> Period:
@@ -106,7 +128,7 @@ def _needed_queries(
 
 
 def _parameters(
-    queries: list[Query], period: Period, settings: Settings
+    queries: list[Query], period: Period, settings: Settings, as_of: datetime
 ) -> dict[str, dict[str, ParamValue]]:
     """Bound values per query: the period, incident targets, then [parameters.<query>]."""
     targets = {**DEFAULT_TARGETS, **settings.incident_targets}
@@ -114,6 +136,7 @@ def _parameters(
         "period_start": period.start,
         "period_end": period.end,
         "time_zone": period.time_zone,
+        "as_of": as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC),
     }
 
     for severity, target in targets.items():
@@ -156,13 +179,21 @@ def _result(
     frameworks: list[Framework],
     outcomes: dict[str, Outcome],
     missing_optional: tuple[str, ...],
+    assurance: Assurance,
 ) -> AuditResult:
     activity = _activity(outcomes[ACTIVITY_QUERY])
     controls: list[ControlResult] = []
     scores: list[FrameworkScore] = []
 
     for framework in frameworks:
-        results, score = score_framework(framework, outcomes, activity, period)
+        results, score = score_framework(
+            framework,
+            outcomes,
+            activity,
+            period,
+            attestations=assurance.attestations,
+            waivers=assurance.waivers,
+        )
         controls.extend(results)
         scores.append(score)
 
@@ -225,7 +256,38 @@ def _run_record(outcome: Outcome) -> QueryRun:
         duration_ms=round(outcome.duration_ms, 1),
         error=outcome.error,
         columns=query.columns,
+        sql_sha256=hashlib.sha256(query.sql.encode("utf-8")).hexdigest(),
     )
+
+
+def _provenance(
+    result: AuditResult, settings: Settings, server: str, generated_at: datetime | None
+) -> AuditResult:
+    """Who ran the audit, on what server, when; and who owns each failing control."""
+    owners = settings.finding_owners
+    controls = tuple(
+        control.model_copy(update=owners[control.control_id].model_dump())
+        if control.control_id in owners
+        else control
+        for control in result.controls
+    )
+    when = generated_at or result.generated_at
+
+    return result.model_copy(
+        update={
+            "generated_at": when if when.tzinfo else when.replace(tzinfo=UTC),
+            "run_by": settings.auditor or _os_user(),
+            "database_server": server,
+            "controls": controls,
+        }
+    )
+
+
+def _os_user() -> str:
+    try:
+        return f"{getpass.getuser()}@{socket.gethostname()}"
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def library_version() -> str:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -34,6 +35,15 @@ class Target(BaseModel):
 
     respond_minutes: int = Field(gt=0)
     resolve_minutes: int = Field(gt=0)
+
+
+class FindingOwner(BaseModel):
+    """Who resolves a control's findings, and by when: [finding_owners."<control>"]."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    owner: str = Field(min_length=1)
+    due: date | None = None
 
 
 DEFAULT_TARGETS: dict[Severity, Target] = {
@@ -63,6 +73,18 @@ class Settings(BaseSettings):
     )
     organisation: str = Field(default="Example Payments Ltd", min_length=1)
     frameworks: tuple[Literal["gdpr", "pci-dss"], ...] = ("gdpr", "pci-dss")
+    framework_files: tuple[Path, ...] = Field(
+        default=(), description="The user's own framework files, scored as well."
+    )
+    attestations_file: Path | None = Field(
+        default=None, description="TOML file of attestations (manual results)."
+    )
+    waivers_file: Path | None = Field(
+        default=None, description="TOML file of waivers (approved exceptions)."
+    )
+    history_dir: Path | None = Field(
+        default=None, description="Folder keeping each run's results for trends."
+    )
     output_dir: Path = Path("nexus-audit-report")
     formats: tuple[Literal["html", "pdf", "json", "csv", "junit", "oscal"], ...] = (
         "html",
@@ -86,6 +108,21 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Per-query overrides of declared parameters: [parameters.<query>].",
     )
+    allowlist: tuple[str, ...] = Field(
+        default=(),
+        description="Known sources (addresses, CIDR networks, host names) kept out of "
+        "the login-anomaly findings; the report counts what it left out.",
+    )
+    classification: str = Field(default="Confidential", min_length=1)
+    auditor: str | None = Field(default=None, description="Who runs the audit.")
+    finding_owners: dict[str, FindingOwner] = Field(default_factory=dict)
+    show_personal_data: bool = False
+    pseudonym_key: SecretStr | None = None
+    pseudonym_key_file: Path | None = None
+    sample_rows: int = Field(default=5, ge=0)
+    sample_seed: int | None = Field(default=None, ge=0)
+    signing_key: Path | None = None
+    signing_certificate: Path | None = None
 
     @classmethod
     def settings_customise_sources(

@@ -33,6 +33,17 @@ class Inventory:
     missing_optional: tuple[str, ...]
 
 
+def server_version(connection: Connection) -> str:
+    """The engine's own version string (``SELECT version()`` answers on both)."""
+    try:
+        text = connection.execute(sa.text("SELECT version()")).scalar_one()
+    except SQLAlchemyError as error:
+        log.warning("could not read the server version: %s", _first_line(error))
+        return connection.dialect.name
+
+    return f"{connection.dialect.name} {text}"
+
+
 def describe(url: str | sa.URL) -> str:
     """Dialect and database of a URL, with no user name or password."""
     parsed = make_url(url)

@@ -120,6 +120,11 @@ class Mapping:
             return column
         if column in entry.absent:
             return None
+        # An optional model column is read only when the mapping names it.
+        if column not in entry.columns and metadata.tables[model_table].c[column].info.get(
+            "optional"
+        ):
+            return None
         return entry.columns.get(column, column)
 
     def apply(

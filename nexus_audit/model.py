@@ -12,12 +12,15 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     Index,
     MetaData,
     String,
     Table,
     Text,
 )
+
+from . import model_access, model_operations, model_privacy
 
 metadata = MetaData()
 
@@ -113,6 +116,18 @@ login_attempts = Table(
     Column("mfa_used", Boolean, doc="Whether a second factor was presented."),
     Column("user_agent", Text, doc="Client software, as sent."),
     Column("country", String(2), doc="ISO 3166 country of the source address."),
+    Column(
+        "latitude",
+        Float,
+        doc="Latitude of the source, when the data carries coordinates.",
+        info={"optional": True},
+    ),
+    Column(
+        "longitude",
+        Float,
+        doc="Longitude of the source, when the data carries coordinates.",
+        info={"optional": True},
+    ),
 )
 
 audit_log = Table(
@@ -125,7 +140,10 @@ audit_log = Table(
         autoincrement=False,
         doc="Identifier of the event.",
     ),
-    _ts("created_at", nullable=False, doc="When the event happened."),
+    _ts(
+        "created_at",
+        doc="When the event happened; null when the source did not record it.",
+    ),
     Column("user_id", BigInteger, doc="The acting account, when known."),
     Column(
         "event_type",
@@ -214,4 +232,8 @@ OPTIONAL_TABLES: tuple[str, ...] = (
     "security_incidents",
     "data_subject_requests",
     "consents",
+    # Evidence tables of the full PCI DSS and GDPR catalog, defined in their own modules.
+    *model_access.define(metadata),
+    *model_operations.define(metadata),
+    *model_privacy.define(metadata),
 )

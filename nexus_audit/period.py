@@ -73,6 +73,19 @@ class Period:
         return cls.month(int(match.group(1)), int(match.group(2)), time_zone)
 
     @classmethod
+    def days_between(cls, first: date, last: date, time_zone: str = "UTC") -> Period:
+        """Whole local days ``first`` to ``last``, both included (``--from`` / ``--to``)."""
+        if last < first:
+            raise ConfigError(f"--to {last} is before --from {first}")
+
+        local = zone(time_zone)
+        start = datetime(first.year, first.month, first.day, tzinfo=local)
+        after = last + timedelta(days=1)
+        end = datetime(after.year, after.month, after.day, tzinfo=local)
+
+        return cls(start.astimezone(UTC), end.astimezone(UTC), time_zone)
+
+    @classmethod
     def last_complete_month(
         cls, now: datetime | None = None, time_zone: str = "UTC"
     ) -> Period:

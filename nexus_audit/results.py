@@ -6,12 +6,20 @@ an :class:`AuditResult`, plus the evidence DataFrames it carries.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
+
+from .result_parts import (
+    AttestationRecord,
+    FamilyScore,
+    RunRecord,
+    TrendSummary,
+    WaiverRecord,
+)
 
 
 class Status(StrEnum):
@@ -58,6 +66,9 @@ class QueryRun(Frozen):
     duration_ms: float = 0.0
     error: str | None = None
     columns: tuple[tuple[str, str], ...] = Field(description="Declared (name, type).")
+    sql_sha256: str = Field(
+        default="", description="SHA-256 of the SQL text sent, in hex (the manifest's)."
+    )
 
 
 class ControlResult(Frozen):
@@ -81,6 +92,35 @@ class ControlResult(Frozen):
         default=None, description="For manual controls: what the auditor should see."
     )
     remediation: str = ""
+    owner: str | None = Field(
+        default=None, description="Who must resolve a finding (settings or attestation)."
+    )
+    due: date | None = Field(default=None, description="When a finding must be resolved.")
+    reference: str | None = Field(
+        default=None, description="Row of the controls reference the control implements."
+    )
+    coverage: str | None = Field(
+        default=None, description="D: data decides (application layer); P: partial."
+    )
+    attestation_request: str | None = Field(
+        default=None, description="For a P control: the attestation asked for as well."
+    )
+    attestation: AttestationRecord | None = Field(
+        default=None, description="The attestation on file for this control, if any."
+    )
+    family: str = Field(default="", description="Scoring family (requirement, chapter).")
+    weight: int = Field(default=0, description="Severity weight in the score.")
+    gain: float | None = Field(
+        default=None, description="Points the framework score gains when this passes."
+    )
+    finding_keys: tuple[str, ...] = Field(
+        default=(), description="Stable keys of the findings, for waivers and history."
+    )
+    waived: bool = Field(
+        default=False, description="Every finding (or the control) is under a waiver."
+    )
+    waivers: tuple[str, ...] = Field(default=(), description="Ids of waivers applied.")
+    waived_findings: int = Field(default=0, description="Findings under a waiver.")
 
 
 class FrameworkScore(Frozen):
@@ -96,6 +136,22 @@ class FrameworkScore(Frozen):
     assessed_weight: int
     passed_weight: int
     is_complete: bool = Field(description="False when any control is in error.")
+    score_with_waivers: float | None = Field(
+        default=None, description="The score with waived controls counted as passing."
+    )
+    passed_weight_with_waivers: int = 0
+    waived_controls: int = Field(default=0, description="Failing controls fully waived.")
+    families: tuple[FamilyScore, ...] = Field(
+        default=(), description="Scores per requirement family or GDPR chapter."
+    )
+
+
+class ScorePoint(Frozen):
+    """One framework's score in one past or present period, for the trend chart."""
+
+    framework: str
+    period: str = Field(description="YYYY-MM.")
+    score: float | None
 
 
 class AuditResult(BaseModel):
@@ -115,6 +171,29 @@ class AuditResult(BaseModel):
         description="Rows the period holds per population (audit events, attempts, ...)."
     )
     warnings: tuple[str, ...] = ()
+    allowlisted: dict[str, int] = Field(
+        default_factory=dict,
+        description="Findings the allow-list left out, per query (login anomalies).",
+    )
+    database_server: str = Field(
+        default="", description="Engine and server version, as the database reports it."
+    )
+    run_by: str = Field(default="", description="Who ran the audit (setting or OS user).")
+    score_history: tuple[ScorePoint, ...] = Field(
+        default=(), description="Scores of earlier periods and this one, oldest first."
+    )
+    run: RunRecord | None = Field(
+        default=None, description="Who ran the audit, when, which versions and queries."
+    )
+    attestations: tuple[AttestationRecord, ...] = Field(
+        default=(), description="Attestations on file, with their state for the period."
+    )
+    waivers: tuple[WaiverRecord, ...] = Field(
+        default=(), description="Waivers on file, with their state for the period."
+    )
+    trend: TrendSummary | None = Field(
+        default=None, description="New, still open and resolved findings (history)."
+    )
     evidence: dict[str, Any] = Field(default_factory=dict, exclude=True)
 
     @property

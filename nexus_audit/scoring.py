@@ -4,22 +4,31 @@ This is the only place a status is decided, so "no rows", "table missing" and "q
 failed" cannot drift into a pass elsewhere. The order of the checks matters: an error
 or a missing table is reported before any rule is looked at, and a period that holds no
 activity at all reads "no data", never "pass".
+
+After the data come the people: an attestation on file decides a manual control (or
+fails a partial one), an expired attestation leaves it not assessed, and active waivers
+mark failing controls whose every finding is excepted. The numbers themselves (weights,
+families, points to gain) are in :mod:`score_model`.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
-import pandas as pd
-
+from .attestations import Attestation
 from .checklists import Control, Framework, Rule
 from .checklists.models import SEVERITY_WEIGHT
 from .period import Period
 from .results import ControlResult, FrameworkScore, Status
+from .rules import Judgement, apply_rule
 from .runner import Outcome
+from .score_model import family_of, framework_score, with_gains
+from .waivers import Waiver
 
 Verdict = tuple[Status, str, int | None]
+
+__all__ = ["Verdict", "apply_rule", "framework_score", "judge", "score_framework"]
 
 
 def score_framework(
@@ -27,14 +36,22 @@ def score_framework(
     outcomes: Mapping[str, Outcome],
     activity: Mapping[str, int] | None,
     period: Period,
+    *,
+    attestations: Mapping[str, Attestation] | None = None,
+    waivers: Sequence[Waiver] = (),
 ) -> tuple[list[ControlResult], FrameworkScore]:
     """Statuses of every control of ``framework`` and the framework's score."""
-    results = [
-        _result(framework, control, judge(control, outcomes, activity, period))
-        for control in framework.controls
-    ]
+    attested = attestations or {}
+    active = [w for w in waivers if w.state(period) == "active"]
+    results = []
 
-    return results, framework_score(framework, results)
+    for control in framework.controls:
+        judgement = judgement_of(control, outcomes, activity, period)
+        judgement = _attested(control, judgement, attested.get(control.id), period)
+        results.append(_result(framework, control, judgement, active, period))
+
+    score = framework_score(framework, results)
+    return with_gains(results, score), score
 
 
 def judge(
@@ -44,145 +61,124 @@ def judge(
     period: Period,
 ) -> Verdict:
     """The status of one control, the reason for it and its number of findings."""
+    judgement = judgement_of(control, outcomes, activity, period)
+    return judgement.status, judgement.reason, judgement.findings
+
+
+def judgement_of(
+    control: Control,
+    outcomes: Mapping[str, Outcome],
+    activity: Mapping[str, int] | None,
+    period: Period,
+) -> Judgement:
+    """The status of one control from the data alone, with its finding keys."""
     if control.rule is None:
-        return Status.MANUAL, f"Attestation required: {control.evidence_expected}", None
+        return Judgement(
+            Status.MANUAL, f"Attestation required: {control.evidence_expected}", None
+        )
+
+    blocked = _blocked(control, control.rule, outcomes, activity, period)
+    if blocked is not None:
+        return blocked
 
     outcome = outcomes[control.rule.query]
+    judgement = apply_rule(control.rule, outcome.frame, period)
+    if judgement.status in (Status.PASS, Status.FAIL):
+        reason = f"Application layer: {judgement.status.value}. {judgement.reason}"
+        judgement = replace(judgement, reason=reason)
+
+    return judgement
+
+
+def _blocked(
+    control: Control,
+    rule: Rule,
+    outcomes: Mapping[str, Outcome],
+    activity: Mapping[str, int] | None,
+    period: Period,
+) -> Judgement | None:
+    """Error, missing table or no activity: the reasons a rule is never applied."""
+    outcome = outcomes[rule.query]
     if outcome.status == "error":
-        return (
-            Status.ERROR,
-            f"Query {outcome.query.name} failed: {outcome.error}.",
-            None,
+        return Judgement(
+            Status.ERROR, f"Query {outcome.query.name} failed: {outcome.error}.", None
         )
     if outcome.status == "missing_table":
-        return (
-            Status.NO_DATA,
-            f"No data: {outcome.error}, so this cannot be judged.",
-            None,
+        return Judgement(
+            Status.NO_DATA, f"No data: {outcome.error}, so this cannot be judged.", None
         )
 
     if activity is not None and not any(activity.values()):
-        return (
+        return Judgement(
             Status.NO_DATA,
             "No data: the database holds no audit events or login attempts for "
             f"{period.label}, so the period is not covered.",
             None,
         )
     if activity is not None and control.population and not activity[control.population]:
-        return (
+        return Judgement(
             Status.NO_DATA,
             f"No data: no {control.population.replace('_', ' ')} recorded in "
             f"{period.label}.",
             None,
         )
 
-    return apply_rule(control.rule, outcome.frame, period)
+    return None
 
 
-def apply_rule(rule: Rule, frame: pd.DataFrame, period: Period) -> Verdict:
-    """Apply a rule to a query's rows."""
-    if rule.type == "no_rows":
-        if frame.empty:
-            return Status.PASS, f"{rule.query} returned no rows.", 0
-        return Status.FAIL, f"{rule.query} returned {len(frame)} row(s).", len(frame)
+def _attested(
+    control: Control,
+    judgement: Judgement,
+    attestation: Attestation | None,
+    period: Period,
+) -> Judgement:
+    """Fold the attestation on file (if any) into a manual or partial control."""
+    ask = control.evidence_expected if control.kind == "manual" else control.attestation
+    if attestation is None:
+        if control.kind == "data" and control.coverage == "P" and ask:
+            return _append(judgement, f"Attestation also required: {ask}")
+        return judgement
 
-    assert rule.column is not None
-    if rule.type == "no_flagged":
-        return _no_flagged(rule, frame)
-    if rule.type == "every_day":
-        return _every_day(rule, frame, period)
-
-    return _all_true(rule, frame)
-
-
-def framework_score(
-    framework: Framework, results: list[ControlResult]
-) -> FrameworkScore:
-    """Severity-weighted share of assessed (pass or fail) controls that pass."""
-    counts = Counter(result.status.value for result in results)
-    weights = {
-        result.control_id: SEVERITY_WEIGHT[result.severity] for result in results
-    }
-
-    assessed = [r for r in results if r.status in (Status.PASS, Status.FAIL)]
-    assessed_weight = sum(weights[r.control_id] for r in assessed)
-    passed_weight = sum(
-        weights[r.control_id] for r in assessed if r.status is Status.PASS
+    who = (
+        f"{attestation.attested_by} on {attestation.attested_at.isoformat()} "
+        f"(evidence: {attestation.evidence}; valid until "
+        f"{attestation.valid_until.isoformat()})"
     )
-    score = round(100 * passed_weight / assessed_weight, 1) if assessed_weight else None
+    if attestation.state(period) != "valid":
+        note = f"The attestation by {who} has expired: not assessed. Attestation required: {ask}"
+        if control.kind == "manual":
+            return Judgement(Status.MANUAL, note, None)
+        return _append(judgement, note)
 
-    return FrameworkScore(
-        framework=framework.id,
-        name=framework.name,
-        version=framework.version,
-        score=score,
-        counts={status.value: counts.get(status.value, 0) for status in Status},
-        assessed_weight=assessed_weight,
-        passed_weight=passed_weight,
-        is_complete=counts.get(Status.ERROR.value, 0) == 0,
-    )
+    if control.kind == "manual":
+        status = Status(attestation.result)
+        keys = ("",) if status is Status.FAIL else ()
+        return Judgement(status, f"Attested {attestation.result} by {who}.", None, keys)
 
-
-def _no_flagged(rule: Rule, frame: pd.DataFrame) -> Verdict:
-    assert rule.column is not None
-    if frame.empty:
-        return (
-            Status.NOT_APPLICABLE,
-            f"{rule.query} found nothing due in the period.",
-            0,
-        )
-
-    flagged = int(_flags(frame[rule.column]).sum())
-    if flagged:
-        return (
+    if attestation.result == "fail" and judgement.status is Status.PASS:
+        return Judgement(
             Status.FAIL,
-            f"{flagged} of {len(frame)} row(s) of {rule.query} are flagged.",
-            flagged,
+            f"{judgement.reason} Attested fail by {who}: the part the data cannot "
+            "show is not in place.",
+            max(judgement.findings or 0, 1),
+            ("",),
         )
 
-    return (
-        Status.PASS,
-        f"None of the {len(frame)} row(s) of {rule.query} is flagged.",
-        0,
-    )
+    return _append(judgement, f"Attested {attestation.result} by {who}.")
 
 
-def _every_day(rule: Rule, frame: pd.DataFrame, period: Period) -> Verdict:
-    assert rule.column is not None
-    seen = {stamp.date() for stamp in pd.to_datetime(frame[rule.column]).dropna()}
-    missing = [day for day in period.days if day not in seen]
-
-    if not missing:
-        return Status.PASS, f"Events recorded on all {len(period.days)} days.", 0
-
-    shown = ", ".join(day.isoformat() for day in missing[:10])
-    more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
-    return (
-        Status.FAIL,
-        f"No events on {len(missing)} day(s): {shown}{more}.",
-        len(missing),
-    )
+def _append(judgement: Judgement, sentence: str) -> Judgement:
+    return replace(judgement, reason=f"{judgement.reason} {sentence}")
 
 
-def _all_true(rule: Rule, frame: pd.DataFrame) -> Verdict:
-    assert rule.column is not None
-    values = frame[rule.column]
-
-    if len(values) == 1 and bool(values.fillna(False).iloc[0]):
-        return Status.PASS, f"{rule.query}: {rule.column} holds.", 0
-
-    return Status.FAIL, f"{rule.query}: {rule.column} does not hold.", 1
-
-
-def _flags(values: pd.Series) -> pd.Series:
-    """True where a row is flagged: a true boolean, or any non-empty value."""
-    if pd.api.types.is_bool_dtype(values):
-        return values.fillna(False).astype(bool)
-    return values.notna() & (values.astype("string").str.len() > 0)
-
-
-def _result(framework: Framework, control: Control, verdict: Verdict) -> ControlResult:
-    status, reason, findings = verdict
+def _result(
+    framework: Framework,
+    control: Control,
+    judgement: Judgement,
+    waivers: Sequence[Waiver],
+    period: Period,
+) -> ControlResult:
+    waived, applied, count = _waived(control.id, judgement, waivers)
 
     return ControlResult(
         control_id=control.id,
@@ -193,10 +189,46 @@ def _result(framework: Framework, control: Control, verdict: Verdict) -> Control
         section=control.section,
         severity=control.severity,
         kind=control.kind,
-        status=status,
-        reason=reason,
+        status=judgement.status,
+        reason=judgement.reason,
         queries=control.query_names(),
-        finding_count=findings,
+        finding_count=judgement.findings,
         evidence_expected=control.evidence_expected,
         remediation=control.remediation,
+        reference=control.reference,
+        coverage=control.coverage,
+        attestation_request=(
+            control.attestation if control.kind == "data" else control.evidence_expected
+        ),
+        family=family_of(framework.id, control),
+        weight=SEVERITY_WEIGHT[control.severity],
+        finding_keys=judgement.keys,
+        waived=waived,
+        waivers=applied,
+        waived_findings=count,
     )
+
+
+def _waived(
+    control_id: str, judgement: Judgement, waivers: Sequence[Waiver]
+) -> tuple[bool, tuple[str, ...], int]:
+    """Whether every finding is waived, the waivers used, and the findings waived."""
+    if judgement.status is not Status.FAIL:
+        return False, (), 0
+
+    mine = [w for w in waivers if w.control == control_id]
+    whole = [w.id for w in mine if w.finding is None]
+    if whole:
+        return True, tuple(whole), judgement.findings or 0
+
+    used: list[str] = []
+    covered = 0
+    for key in judgement.keys:
+        match = next((w for w in mine if w.covers(control_id, key)), None)
+        if match is not None:
+            covered += 1
+            used.append(match.id)
+
+    total = judgement.findings or 0
+    complete = covered > 0 and covered >= total and len(judgement.keys) >= total
+    return complete, tuple(dict.fromkeys(used)), covered

@@ -11,11 +11,15 @@
 -- column: covers_immediate boolean
 -- column: meets_requirement boolean
 WITH recent AS (
-    SELECT COUNT(DISTINCT EXTRACT(YEAR FROM created_at AT TIME ZONE 'UTC') * 100
-                          + EXTRACT(MONTH FROM created_at AT TIME ZONE 'UTC')) AS months
-    FROM audit_log
-    WHERE created_at >= :period_end - :immediate_months * INTERVAL '1 month'
-      AND created_at < :period_end
+    -- One index probe per month, instead of reading every event of the months.
+    SELECT COUNT(*) AS months
+    FROM generate_series(1, :immediate_months) AS m(n)
+    WHERE EXISTS (
+        SELECT 1
+        FROM audit_log
+        WHERE created_at >= :period_end - CAST(m.n AS INTEGER) * INTERVAL '1 month'
+          AND created_at < :period_end - CAST(m.n - 1 AS INTEGER) * INTERVAL '1 month'
+    )
 ),
 earliest AS (
     SELECT MIN(created_at) AS earliest_event_at

@@ -275,3 +275,45 @@ class Page(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._text is not None:
             self._text.append(data)
+
+
+# Names in several scripts; Arabic is right to left, the last holds an emoji.
+KOREAN = "김민준"
+ARABIC = "عمر الفاروق"
+GREEK = "Ελένη Παππά"
+EMOJI = "lock 🔒 ops"
+WORLD_NAMES = (KOREAN, ARABIC, GREEK, CYRILLIC, EMOJI)
+MANY_ROWS = 400
+
+
+def world_frame() -> pd.DataFrame:
+    """User names in Korean, Arabic, Greek and Cyrillic script, and one with an emoji."""
+    count = len(WORLD_NAMES)
+    return pd.DataFrame(
+        {
+            "user_id": pd.array(range(101, 101 + count), dtype="Int64"),
+            "username": pd.array(list(WORLD_NAMES), dtype="string"),
+            "days_inactive": pd.array([120 + i for i in range(count)], dtype="Int64"),
+        }
+    )
+
+
+def grants_frame(rows: int = MANY_ROWS) -> pd.DataFrame:
+    """An access review: every fifth grant lists four roles, one per line."""
+    roles = [
+        "\n".join(f"role-{i:03d}-{n}" for n in range(4)) if i % 5 == 0 else "viewer"
+        for i in range(rows)
+    ]
+    return pd.DataFrame(
+        {
+            "grant_ref": pd.array([f"GR-{i:04d}" for i in range(rows)], dtype="string"),
+            "roles": pd.array(roles, dtype="string"),
+            "granted_by": pd.array(
+                [f"manager {i % 7}" for i in range(rows)], dtype="string"
+            ),
+            "last_used": pd.Series(
+                [START + timedelta(hours=i) for i in range(rows)],
+                dtype="datetime64[us, UTC]",
+            ),
+        }
+    )

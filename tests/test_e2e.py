@@ -44,14 +44,18 @@ FINDINGS = {
     "GDPR-12.3": 1,  # late data-subject request
     "GDPR-33.1": 1,  # breach notified after 96 h
     "PCI-12.10.1": 2,  # incidents past their targets
+    "PCI-10.2.1.4-LA": 3,  # the same three sources, 5 failures within 10 minutes
+    "PCI-8.3.4-LA": 1,  # the taken-over account: 14 failures in a row, no lockout
+    "GDPR-32.1.b-LA": 1,  # the same account
 }
 
 
 @pytest.fixture
 def demo(backend: Backend, tmp_path: Path) -> tuple[AuditResult, Path]:
     build_demo(backend.url, MONTH, events=EVENTS)
+    # In clear: the test looks for the attackers' addresses in the PDF.
     result, paths = audit_report(
-        backend.url, MONTH, out_dir=tmp_path, settings=Settings()
+        backend.url, MONTH, out_dir=tmp_path, settings=Settings(show_personal_data=True)
     )
     return result, paths["pdf"]
 

@@ -15,6 +15,7 @@ from markupsafe import escape
 
 from nexus_audit.errors import RenderError
 from nexus_audit.report import (
+    ReportOptions,
     context,
     csv_export,
     render,
@@ -28,17 +29,22 @@ from nexus_audit.results import AuditResult
 from . import report_fixtures as fx
 
 SECTIONS = [
-    "1 Cover",
-    "2 Executive summary",
-    "3 Access-control effectiveness",
-    "4 Data encryption verification",
-    "5 Security incident summary",
-    "6 Audit-log review results",
-    "7 Compliance test results",
-    "8 Scope and methodology",
+    "Contents",
+    "1 Executive summary",
+    "2 Access-control effectiveness",
+    "3 Data encryption verification",
+    "4 Security incident summary",
+    "5 Audit-log review results",
+    "6 Compliance test results",
+    "7 Scope and methodology",
+    "8 Sample for re-testing",
     "9 Evidence appendix",
+    "10 Reviewer sign-off",
 ]
 PDF_CAP = 25
+
+
+CLEAR = ReportOptions(show_personal_data=True, sample_rows=0)
 
 
 @pytest.fixture(scope="module")
@@ -48,13 +54,13 @@ def result() -> AuditResult:
 
 @pytest.fixture(scope="module")
 def html(result: AuditResult) -> str:
-    return render_html(result)
+    return render_html(result, options=CLEAR)
 
 
 @pytest.fixture(scope="module")
 def pdf_pages(result: AuditResult) -> list[str]:
-    reader = pypdf.PdfReader(io.BytesIO(render_pdf(result, row_cap=PDF_CAP)))
-    return [page.extract_text() for page in reader.pages]
+    pdf = render_pdf(result, row_cap=PDF_CAP, options=CLEAR)
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
 
 
 def _report_files(folder: Path) -> list[str]:
@@ -69,10 +75,14 @@ def test_html_parses_with_every_section_in_order(html: str) -> None:
 
 def test_hostile_value_is_escaped_and_never_markup(html: str) -> None:
     page = fx.Page(html)
+    tags = [tag for tag, _ in page.tags]
 
     assert str(escape(fx.HOSTILE)) in html
     assert fx.HOSTILE not in html
-    assert "script" not in {tag for tag, _ in page.tags}
+    # The one script is the report's own sorting code, after every table.
+    assert tags.count("script") == 1
+    assert "table" not in tags[tags.index("script") :]
+    assert not [a for _, a in page.tags if any(k.startswith("on") for k in a)]
     assert fx.HOSTILE in [row[1] for row in page.tables[fx.HOSTILE_QUERY][1:]]
 
 
@@ -80,11 +90,23 @@ def test_html_is_self_contained(html: str) -> None:
     page = fx.Page(html)
     links = [a.get("href") or "" for tag, a in page.tags if tag == "a"]
 
-    assert not {"link", "script", "img", "iframe", "object"} & {t for t, _ in page.tags}
+    assert not {"link", "img", "iframe", "object"} & {t for t, _ in page.tags}
     assert not [a for _, a in page.tags if "src" in a]
     assert all(href.startswith("#") for href in links)
-    assert "url(" not in html
-    assert len([t for t, _ in page.tags if t == "svg"]) == 2
+    assert "url(" not in html and "http" not in html.split("<script>")[1]
+    # Daily events, failed logins (also in the login-anomaly section), findings by
+    # severity; no history, so no trend chart.
+    assert len([t for t, _ in page.tags if t == "svg"]) == 4
+
+
+def test_html_tables_have_headers_and_captions(html: str) -> None:
+    page = fx.Page(html)
+    tags = [tag for tag, _ in page.tags]
+    evidence = [a for tag, a in page.tags if tag == "table" and a.get("data-query")]
+
+    assert tags.count("caption") >= len(evidence) > 0
+    assert all(a.get("scope") in {"col", "row"} for tag, a in page.tags if tag == "th")
+    assert html.count("<figcaption") == 4
 
 
 def test_counts_render_as_integers_and_missing_as_dash(html: str) -> None:
@@ -115,9 +137,15 @@ def test_empty_result_keeps_its_headers(html: str) -> None:
 
 def test_chart_has_one_bar_per_day_of_the_period(html: str) -> None:
     days = (fx.END - fx.START).days
-    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    daily = [s for s in html.split("<svg")[1:] if "Audit-log events per day" in s][0]
+    frame = fx.daily_frame()
+    types = frame["event_type"].nunique()
 
-    assert svg.count("<rect") == days
+    assert daily.count("<g><title>") == days
+    # One rectangle per day and type with events, one legend key per type.
+    stacked = frame.groupby(["day", "event_type"]).ngroups
+    assert daily.count("<rect") == stacked + types
+    assert "2026-11-15: 40" in daily
 
 
 def test_pdf_caps_rows_and_says_so(result: AuditResult, pdf_pages: list[str]) -> None:
@@ -138,7 +166,8 @@ def test_every_page_footer_counts_all_pages(pdf_pages: list[str]) -> None:
 
 
 def test_table_header_repeats_on_every_page_with_rows(result: AuditResult) -> None:
-    reader = pypdf.PdfReader(io.BytesIO(render_pdf(result, row_cap=fx.LONG_ROWS)))
+    pdf = render_pdf(result, row_cap=fx.LONG_ROWS, options=CLEAR)
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
     pages = [page.extract_text() for page in reader.pages]
     with_rows = [text for text in pages if re.search(r"ROW-\d{3}", text)]
     header = [str(c) for c in fx.long_frame().columns]
@@ -151,14 +180,21 @@ def test_table_header_repeats_on_every_page_with_rows(result: AuditResult) -> No
 def test_write_report_writes_reports_and_full_csv(
     result: AuditResult, tmp_path: Path
 ) -> None:
-    written = write_report(result, tmp_path)
-    expected = {"html", "pdf", *(f"csv:{name}" for name in result.evidence)}
+    written = write_report(result, tmp_path, CLEAR)
+    expected = {"html", "pdf", "json", "manifest"}
+    expected |= {f"csv:{name}" for name in result.evidence}
 
     assert set(written) == expected
     assert all(path.is_file() for path in written.values())
     assert written["pdf"].read_bytes().startswith(b"%PDF")
     assert _report_files(tmp_path) == sorted(
-        ["report.html", "report.pdf", *(f"{name}.csv" for name in result.evidence)]
+        [
+            "report.html",
+            "report.pdf",
+            "manifest.json",
+            "audit-result.json",
+            *(f"{name}.csv" for name in result.evidence),
+        ]
     )
 
     with written[f"csv:{fx.LONG_QUERY}"].open(
@@ -195,15 +231,17 @@ def test_missing_variable_raises_and_writes_nothing(
 ) -> None:
     original = context.build_context
 
-    def without_tables(result: AuditResult, row_cap: int) -> dict[str, object]:
-        variables = original(result, row_cap)
+    def without_tables(
+        result: AuditResult, row_cap: int, shown: context.Presentation | None = None
+    ) -> dict[str, object]:
+        variables = original(result, row_cap, shown)
         del variables["tables"]
         return variables
 
     monkeypatch.setattr(context, "build_context", without_tables)
 
     with pytest.raises(RenderError) as raised:
-        write_report(result, tmp_path / "out")
+        write_report(result, tmp_path / "out", CLEAR)
 
     chain = [raised.value.__cause__, raised.value.__cause__.__cause__]
     assert any(isinstance(error, UndefinedError) for error in chain)
@@ -228,12 +266,12 @@ def test_failure_midway_leaves_earlier_files_untouched(
         return real_write(frame, path, **kwargs)
 
     if stage == "pdf":
-        monkeypatch.setattr(render, "render_pdf", fail)
+        monkeypatch.setattr(render, "pdf_for", fail)
     else:
         monkeypatch.setattr(csv_export, "write_csv", fail_second)
 
     with pytest.raises(RenderError, match="disk full"):
-        write_report(result, tmp_path)
+        write_report(result, tmp_path, CLEAR)
 
     assert _report_files(tmp_path) == ["report.html"]
     assert (tmp_path / "report.html").read_text() == "last month"
@@ -254,7 +292,7 @@ def test_pdf_engine_fetches_nothing_but_data_urls() -> None:
 
 def test_unknown_format_is_refused(result: AuditResult, tmp_path: Path) -> None:
     with pytest.raises(RenderError, match="docx"):
-        write_report(result, tmp_path, formats=("html", "docx"))
+        write_report(result, tmp_path, CLEAR, formats=("html", "docx"))
 
     assert not any(tmp_path.iterdir())
 
@@ -266,7 +304,7 @@ def test_value_formatting() -> None:
 
 
 def test_html_only_writes_no_pdf(result: AuditResult, tmp_path: Path) -> None:
-    written = write_report(result, tmp_path, formats=("html",), html_row_cap=5)
+    written = write_report(result, tmp_path, CLEAR, formats=("html",), html_row_cap=5)
 
     assert "pdf" not in written and not (tmp_path / "report.pdf").exists()
     assert f"5 of {fx.LONG_ROWS} rows shown" in written["html"].read_text(

@@ -1,18 +1,22 @@
 """The compliance frameworks nexus_audit scores against, shipped as TOML files.
 
-Each ``<id>.toml`` file beside this module is one framework; an outside checklist in the
-same format can be loaded with :func:`load_framework`.
+Each ``<id>.toml`` file beside this module is one framework. A user's own framework (an
+internal policy, a SOC 2 subset) is a file in the same format anywhere else, reusing the
+shipped queries; :func:`load_framework` validates it and every error names the file, the
+line and the field at fault.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from ..errors import ChecklistError
+from ..queries import Query
+from ._locate import explain, line_of_control
 from .models import Control, Framework, Rule
 
 __all__ = [
@@ -22,9 +26,12 @@ __all__ = [
     "available",
     "load_framework",
     "load_frameworks",
+    "resolve",
 ]
 
 _FOLDER = Path(__file__).resolve().parent
+
+Known = Mapping[str, Query] | Iterable[str]
 
 
 def available() -> list[str]:
@@ -32,69 +39,80 @@ def available() -> list[str]:
     return sorted(path.stem for path in _FOLDER.glob("*.toml"))
 
 
-def load_framework(path: Path, known_queries: Iterable[str] = ()) -> Framework:
-    """Read and validate one framework file; errors name the file and the control."""
+def load_framework(path: Path, known_queries: Known = ()) -> Framework:
+    """Read and validate one framework file; errors name the file, line and field."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ChecklistError(f"{path}: {error}") from error
 
     try:
         framework = Framework.model_validate(data)
     except ValidationError as error:
-        raise ChecklistError(f"{path}: {_explain(error, data)}") from error
+        raise ChecklistError(explain(path, text, data, error)) from error
 
-    _check_queries(path, framework, set(known_queries))
+    _check_queries(path, text, framework, known_queries)
 
     return framework
 
 
-def load_frameworks(
-    ids: Iterable[str], known_queries: Iterable[str] = ()
-) -> list[Framework]:
-    """The shipped frameworks with these ids, in the order given."""
-    known = list(known_queries)
+def load_frameworks(ids: Iterable[str], known_queries: Known = ()) -> list[Framework]:
+    """Frameworks in the order given: shipped ids, or paths of framework files."""
     frameworks = []
 
-    for framework_id in ids:
-        path = _FOLDER / f"{framework_id}.toml"
-        if not path.is_file():
-            raise ChecklistError(
-                f"unknown framework {framework_id!r}; choose from {available()}"
-            )
-        frameworks.append(load_framework(path, known))
+    for name in ids:
+        frameworks.append(load_framework(resolve(name), known_queries))
 
     return frameworks
 
 
-def _check_queries(path: Path, framework: Framework, known: set[str]) -> None:
-    if not known:
+def resolve(name: str | Path) -> Path:
+    """The file of a shipped framework id, or the path of a user's framework file."""
+    shipped = _FOLDER / f"{name}.toml"
+    if isinstance(name, str) and "/" not in name and shipped.is_file():
+        return shipped
+
+    path = Path(name)
+    if path.suffix == ".toml" and path.is_file():
+        return path
+
+    raise ChecklistError(
+        f"unknown framework {str(name)!r}; choose from {available()} or give the path "
+        "of a framework .toml file"
+    )
+
+
+def _check_queries(path: Path, text: str, framework: Framework, known: Known) -> None:
+    queries = known if isinstance(known, Mapping) else dict.fromkeys(known)
+    if not queries:
         return
 
-    for control in framework.controls:
-        unknown = [name for name in control.query_names() if name not in known]
+    for index, control in enumerate(framework.controls):
+        line = line_of_control(text, index, "rule")
+        unknown = [name for name in control.query_names() if name not in queries]
         if unknown:
             raise ChecklistError(
-                f"{path}: control {control.id} names unknown quer(ies) {unknown}; "
-                f"the queries are {sorted(known)}"
+                f"{path}:{line}: control {control.id}: field rule/evidence names unknown "
+                f"quer(ies) {unknown}; the queries are {sorted(queries)}"
             )
+        _check_columns(path, line, control, queries)
 
 
-def _explain(error: ValidationError, data: dict[str, object]) -> str:
-    problems = []
+def _check_columns(
+    path: Path, line: int, control: Control, queries: Mapping[str, object]
+) -> None:
+    if control.rule is None:
+        return
 
-    for item in error.errors():
-        location = list(item["loc"])
-        if (
-            len(location) >= 2
-            and location[0] == "controls"
-            and isinstance(location[1], int)
-        ):
-            controls = data.get("controls")
-            if isinstance(controls, list) and location[1] < len(controls):
-                control_id = controls[location[1]].get("id", f"#{location[1] + 1}")
-                location[:2] = [f"control {control_id}"]
-        where = ".".join(str(part) for part in location)
-        problems.append(f"{where}: {item['msg']}")
+    query = queries.get(control.rule.query)
+    if not isinstance(query, Query):
+        return
 
-    return "; ".join(problems)
+    declared = [name for name, _ in query.columns]
+    missing = [name for name in control.rule.columns() if name not in declared]
+    if missing:
+        raise ChecklistError(
+            f"{path}:{line}: control {control.id}: field rule names column(s) {missing} "
+            f"that query {query.name} does not return; it returns {declared}"
+        )

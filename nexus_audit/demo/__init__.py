@@ -25,6 +25,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from ..errors import ConfigError, DatabaseError
 from ..model import metadata
 from ..period import Period
+from ._assurance import prepare as prepare_assurance
 from ._load import existing, loading
 from ._plan import DemoPlan, plan_demo
 from ._spec import INJECTED, Injected, InjectedFacts
@@ -38,6 +39,7 @@ __all__ = [
     "Progress",
     "build_demo",
     "plan_demo",
+    "prepare_assurance",
 ]
 
 logger = logging.getLogger(__name__)

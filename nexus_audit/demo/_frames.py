@@ -79,3 +79,8 @@ def micros(values: pd.Series) -> Ints:
 def ids(index: Ints) -> pd.arrays.IntegerArray:
     """User ids from user positions (id = position + 1); -1 becomes null."""
     return pd.arrays.IntegerArray(np.where(index < 0, 0, index + 1), index < 0)
+
+
+def where(mask: npt.NDArray[np.bool_], value: object) -> pd.Series:
+    """``value`` where ``mask`` holds, null elsewhere (typed by pandas, not numpy)."""
+    return pd.Series([value if flag else None for flag in mask.tolist()], dtype=object)

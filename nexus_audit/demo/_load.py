@@ -43,9 +43,10 @@ class Loader(Protocol):
         """Append ``frame``, whose columns are the table's, to ``table``."""
 
 
-def _columns(engine: Engine, table: Table) -> tuple[str, str]:
+def _columns(engine: Engine, table: Table, frame: pd.DataFrame) -> tuple[str, str]:
+    """The table and the columns the frame fills; optional model columns may be absent."""
     quote = engine.dialect.identifier_preparer
-    names = ", ".join(quote.quote(column.name) for column in table.columns)
+    names = ", ".join(quote.quote(c.name) for c in table.columns if c.name in frame)
 
     return quote.format_table(table), names
 
@@ -61,7 +62,7 @@ class _DuckDB:
         self.connection.execute(statement)
 
     def write(self, table: Table, frame: pd.DataFrame) -> None:
-        name, columns = _columns(self.engine, table)
+        name, columns = _columns(self.engine, table, frame)
         self.connection.register(_FRAME, frame)
         try:
             self.connection.execute(
@@ -115,12 +116,14 @@ class _Postgres:
             cursor.execute(statement)
 
     def write(self, table: Table, frame: pd.DataFrame) -> None:
-        name, columns = _columns(self.engine, table)
+        name, columns = _columns(self.engine, table, frame)
         with self.connection.cursor() as cursor:
             with cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
                 for start in range(0, len(frame), _CHUNK):
                     part = frame.iloc[start : start + _CHUNK]
-                    fields = [_text(part[column.name]) for column in table.columns]
+                    fields = [
+                        _text(part[c.name]) for c in table.columns if c.name in part
+                    ]
                     lines = map("\t".join, zip(*fields, strict=True))
                     copy.write("\n".join(lines) + "\n")
 

@@ -214,8 +214,13 @@ def people(period: Period, seed: int) -> People:
     _plant_dormancy(rng, cast, last, end)
 
     mfa = _mfa(rng, service, cast)
-    # Passwords were last set within 400 days, or before the account fell idle.
+    # Passwords were last set within 400 days, or before the account fell idle; people
+    # in use without MFA changed theirs within 90 days (PCI DSS 8.3.9), and application
+    # accounts within 300 days (their rotation interval is a year, 8.6.3).
     earliest = np.maximum(created, np.minimum(end - 400 * DAY, last - DAY))
+    single = ~mfa & ~service & (last > end - 85 * DAY)
+    earliest = np.where(single, np.maximum(earliest, end - 85 * DAY), earliest)
+    earliest = np.where(service, np.maximum(earliest, end - 300 * DAY), earliest)
     changed = between(rng, earliest, last)
     weight = np.where(service, 3.0, 1.0) * rng.lognormal(0.0, 0.8, USERS)
 

@@ -22,6 +22,7 @@ from ._logins import Lexicon, quiet_windows
 from ._month import Setting, month_frames
 from ._people import People, people
 from ._records import records
+from ._registers import evidence
 from ._spec import InjectedFacts
 
 THIN = 0.01
@@ -122,5 +123,6 @@ def plan_demo(period: Period, events: int = 1_000_000, seed: int = 20261) -> Dem
         "data_subject_requests": subject_requests,
         "consents": consents(staff, seed),
     }
+    tables.update(evidence(period, staff, tables, seed))
 
     return DemoPlan(period, events, seed, staff, tables, facts)

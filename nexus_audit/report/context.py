@@ -2,22 +2,45 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..results import AuditResult, ControlResult, Status
 from .charts import audit_charts
+from .families import Family, families
+from .sample import default_seed, samples
+from .summary_charts import severity_chart, trend_chart
 from .views import evidence_tables
 
 # Report sections that list controls with their evidence, by ControlResult.section.
-CONTROL_SECTIONS = ("access_control", "encryption", "incidents", "audit_log")
+CONTROL_SECTIONS = (
+    "access_control",
+    "encryption",
+    "incidents",
+    "audit_log",
+    "login_anomalies",
+)
+UNEVALUATED = (Status.MANUAL, Status.NO_DATA, Status.ERROR, Status.NOT_APPLICABLE)
 
 
 @dataclass(frozen=True, slots=True)
 class FrameworkGroup:
-    """The controls of one framework, for the compliance test results."""
+    """The controls of one framework, by family, for the compliance test results."""
 
+    key: str
     label: str
     controls: tuple[ControlResult, ...]
+    families: tuple[Family, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Presentation:
+    """What the report says about how it was made, beyond the result itself."""
+
+    classification: str = "Confidential"
+    personal_data: str = "Personal data is shown as the database holds it."
+    sample_rows: int = 5
+    sample_seed: int | None = None
+    render_warnings: tuple[str, ...] = field(default=())
 
 
 def _framework_labels(result: AuditResult) -> dict[str, str]:
@@ -30,10 +53,12 @@ def _framework_labels(result: AuditResult) -> dict[str, str]:
 
 
 def _by_framework(result: AuditResult, labels: dict[str, str]) -> list[FrameworkGroup]:
-    return [
-        FrameworkGroup(label, tuple(c for c in result.controls if c.framework == key))
-        for key, label in labels.items()
-    ]
+    groups = []
+    for key, label in labels.items():
+        controls = tuple(c for c in result.controls if c.framework == key)
+        groups.append(FrameworkGroup(key, label, controls, families(key, controls)))
+
+    return groups
 
 
 def _by_section(result: AuditResult) -> dict[str, tuple[ControlResult, ...]]:
@@ -43,10 +68,18 @@ def _by_section(result: AuditResult) -> dict[str, tuple[ControlResult, ...]]:
     }
 
 
-def build_context(result: AuditResult, row_cap: int) -> dict[str, object]:
+def _tables_read(result: AuditResult) -> list[str]:
+    return sorted({table for run in result.queries for table in run.tables})
+
+
+def build_context(
+    result: AuditResult, row_cap: int, presentation: Presentation | None = None
+) -> dict[str, object]:
     """The template variables; every template reads only these."""
+    shown = presentation or Presentation()
     labels = _framework_labels(result)
     tables = evidence_tables(result, row_cap)
+    seed = default_seed(result) if shown.sample_seed is None else shown.sample_seed
 
     return {
         "result": result,
@@ -57,9 +90,19 @@ def build_context(result: AuditResult, row_cap: int) -> dict[str, object]:
         "by_section": _by_section(result),
         "failing": result.failing(),
         "in_error": [c for c in result.controls if c.status is Status.ERROR],
+        "unevaluated": [c for c in result.controls if c.status in UNEVALUATED],
         "failed_queries": [q for q in result.queries if q.status == "error"],
         "missing_tables": [q for q in result.queries if q.status == "missing_table"],
+        "tables_read": _tables_read(result),
         "tables": tables,
         "appendix": list(tables.values()),
         "charts": audit_charts(result),
+        "severity_chart": severity_chart(result),
+        "trend_chart": trend_chart(result),
+        "classification": shown.classification,
+        "personal_data": shown.personal_data,
+        "sample_seed": seed,
+        "sample_rows": shown.sample_rows,
+        "samples": samples(result, shown.sample_rows, seed),
+        "warnings": [*result.warnings, *shown.render_warnings],
     }

@@ -1,24 +1,41 @@
-"""Write the report files so that a reader finds all of them or none of this run's."""
+"""Write the report files so that a reader finds all of them or none of this run's.
+
+The files, in the order they are made: ``evidence/<query>.csv`` and
+``evidence/audit-result.json``, ``report.html``, ``report.pdf`` (carrying the same
+evidence files inside, signed when a key is set), then ``manifest.json`` with every
+file's SHA-256 and, with a key, its signature ``manifest.json.sig``.
+"""
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import re
 import secrets
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..errors import RenderError
 from ..results import AuditResult
 from . import csv_export as _csv
+from . import manifest as _manifest
 from . import render as _render
+from .options import FORMATS, ReportOptions
+from .privacy import Shown, prepare
+from .sample import default_seed
+from .signing import Signer, load_signer
+
+if TYPE_CHECKING:
+    from ._pdf import EmbeddedFile
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("html", "pdf")
+RESULT_JSON = "evidence/audit-result.json"
 _SAFE_NAME = re.compile(r"^\w[\w.-]*$")
 
 
@@ -34,6 +51,12 @@ class _Staging:
         if not path.is_dir():
             path.mkdir(parents=True)
             self.made_dirs.append(path)
+
+    def write(self, final: Path, data: bytes) -> Path:
+        """Stage ``data`` for ``final``."""
+        temp = self.temp_for(final)
+        _write_bytes(temp, data)
+        return final
 
     def temp_for(self, final: Path) -> Path:
         """A new empty file in the target's folder, so os.replace stays atomic."""
@@ -86,43 +109,98 @@ def _check_formats(formats: Sequence[str]) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in formats)
 
 
-def _stage_csvs(result: AuditResult, stage: _Staging, folder: Path) -> dict[str, Path]:
-    """One CSV per query with evidence, named after the query."""
-    written: dict[str, Path] = {}
-    for name, frame in result.evidence.items():
-        if not isinstance(frame, pd.DataFrame):
-            continue
-        if not _SAFE_NAME.match(name):
-            raise RenderError(f"query name {name!r} cannot be used as a CSV file name")
+class _Run:
+    """One report being written: the staged files and the bytes the manifest hashes."""
 
-        final = folder / f"{name}.csv"
-        _csv.write_csv(frame, stage.temp_for(final))
-        written[f"csv:{name}"] = final
+    def __init__(self, out_dir: Path, shown: Shown, options: ReportOptions) -> None:
+        self.out_dir = out_dir
+        self.shown = shown
+        self.options = options
+        self.stage = _Staging()
+        self.artifacts: dict[str, bytes] = {}
+        self.written: dict[str, Path] = {}
+        self.notes: list[str] = []
 
-    return written
+    def put(self, kind: str, relative: str, data: bytes) -> None:
+        final = self.out_dir / relative
+        self.stage.current = final
+        self.written[kind] = self.stage.write(final, data)
+        self.artifacts[relative] = data
 
+    def csvs(self) -> None:
+        """One CSV per query with evidence, named after it, and the result as JSON."""
+        for name, frame in self.shown.result.evidence.items():
+            if not isinstance(frame, pd.DataFrame):
+                continue
+            if not _SAFE_NAME.match(name):
+                raise RenderError(
+                    f"query name {name!r} cannot be used as a CSV file name"
+                )
 
-def _stage_reports(
-    result: AuditResult,
-    stage: _Staging,
-    out_dir: Path,
-    caps: dict[str, int],
-    wanted: tuple[str, ...],
-) -> dict[str, Path]:
-    written: dict[str, Path] = {}
-    if "html" in wanted:
-        stage.current = out_dir / "report.html"
-        html = _render.render_html(result, row_cap=caps["html"])
-        _write_bytes(stage.temp_for(stage.current), html.encode("utf-8"))
-        written["html"] = stage.current
+            relative = f"evidence/{name}.csv"
+            final = self.out_dir / relative
+            temp = self.stage.temp_for(final)
+            _csv.write_csv(frame, temp)
+            self.written[f"csv:{name}"] = final
+            self.artifacts[relative] = temp.read_bytes()
 
-    if "pdf" in wanted:
-        stage.current = out_dir / "report.pdf"
-        pdf = _render.render_pdf(result, row_cap=caps["pdf"])
-        _write_bytes(stage.temp_for(stage.current), pdf)
-        written["pdf"] = stage.current
+        self.put("json", RESULT_JSON, _manifest.result_json(self.shown.result))
 
-    return written
+    def embedded(self) -> list[EmbeddedFile]:
+        """The evidence files as the PDF carries them."""
+        engine = _render.pdf_engine()
+        return [
+            engine.EmbeddedFile(relative, data, f"nexus_audit evidence: {relative}")
+            for relative, data in sorted(self.artifacts.items())
+            if relative.startswith("evidence/")
+        ]
+
+    def reports(self, wanted: tuple[str, ...], signer: Signer | None) -> None:
+        if "html" in wanted:
+            self.stage.current = self.out_dir / "report.html"
+            html = _render.html_for(self.shown, self.options, self.options.html_row_cap)
+            self.put("html", "report.html", html.encode("utf-8"))
+
+        if "pdf" in wanted:
+            self.stage.current = self.out_dir / "report.pdf"
+            pdf, self.notes = _render.pdf_for(
+                self.shown, self.options, self.options.pdf_row_cap, self.embedded()
+            )
+            if signer is not None:
+                reason = f"Compliance report {self.shown.result.period.label}"
+                pdf = signer.sign_pdf(pdf, reason)
+            self.put("pdf", "report.pdf", pdf)
+
+    def manifest(self, signer: Signer | None, pdf_signed: bool) -> None:
+        result = self.shown.result
+        signing = None
+        if signer is not None:
+            signing = {
+                "algorithm": "Ed25519",
+                "public_key": base64.b64encode(signer.public_key).decode(),
+                "pdf_signed": pdf_signed,
+            }
+        seed = self.options.sample_seed
+        data = _manifest.build(
+            result,
+            self.artifacts,
+            personal_data={
+                "pseudonymised": self.shown.is_pseudonymised,
+                "key_fingerprint": self.shown.key_fingerprint,
+            },
+            sample_seed=default_seed(result) if seed is None else seed,
+            signing=signing,
+        )
+        final = self.out_dir / _manifest.NAME
+        self.stage.current = final
+        self.written["manifest"] = self.stage.write(final, data)
+
+        if signer is not None:
+            final = self.out_dir / _manifest.SIGNATURE
+            self.stage.current = final
+            self.written["signature"] = self.stage.write(
+                final, signer.signature_file(data)
+            )
 
 
 def _warn_stale(folder: Path, written: dict[str, Path]) -> None:
@@ -132,43 +210,63 @@ def _warn_stale(folder: Path, written: dict[str, Path]) -> None:
         logger.warning("evidence/ holds CSV files this audit did not write: %s", names)
 
 
+def _chosen(
+    options: ReportOptions | None,
+    formats: Sequence[str] | None,
+    pdf_row_cap: int | None,
+    html_row_cap: int | None,
+) -> ReportOptions:
+    chosen = options or ReportOptions()
+    return replace(
+        chosen,
+        formats=tuple(chosen.formats if formats is None else formats),
+        pdf_row_cap=chosen.pdf_row_cap if pdf_row_cap is None else pdf_row_cap,
+        html_row_cap=chosen.html_row_cap if html_row_cap is None else html_row_cap,
+    )
+
+
 def write_report(
     result: AuditResult,
-    out_dir: Path,
+    out_dir: Path | str,
+    options: ReportOptions | None = None,
     *,
-    formats: Sequence[str] = FORMATS,
-    pdf_row_cap: int = 25,
-    html_row_cap: int = 500,
+    formats: Sequence[str] | None = None,
+    pdf_row_cap: int | None = None,
+    html_row_cap: int | None = None,
 ) -> dict[str, Path]:
-    """Write report.html, report.pdf and evidence/<query>.csv into ``out_dir``.
+    """Write the report, its evidence and its manifest into ``out_dir``.
 
-    Returns paths keyed ``html``, ``pdf`` and ``csv:<query name>``. Everything is
-    rendered to temporary files first; on any error they are removed, earlier files
-    stay untouched and :class:`RenderError` says what failed.
+    Returns paths keyed ``html``, ``pdf``, ``csv:<query name>``, ``json``,
+    ``manifest`` and, with a signing key, ``signature``. Everything is rendered to
+    temporary files first; on any error they are removed, earlier files stay
+    untouched and :class:`RenderError` says what failed.
     """
-    wanted = _check_formats(formats)
-    out_dir = Path(out_dir)
-    folder = out_dir / "evidence"
-    stage = _Staging()
+    chosen = _chosen(options, formats, pdf_row_cap, html_row_cap)
+    wanted = _check_formats(chosen.formats)
+    signer = None
+    if chosen.signing_key is not None:
+        subject = f"{result.organisation} compliance reports"
+        signer = load_signer(chosen.signing_key, chosen.signing_certificate, subject)
 
+    run = _Run(Path(out_dir), prepare(result, chosen), chosen)
     try:
-        stage.directory(out_dir)
-        stage.directory(folder)
-        written = _stage_csvs(result, stage, folder)
-        caps = {"html": html_row_cap, "pdf": pdf_row_cap}
-        written |= _stage_reports(result, stage, out_dir, caps, wanted)
+        run.stage.directory(run.out_dir)
+        run.stage.directory(run.out_dir / "evidence")
+        run.csvs()
+        run.reports(wanted, signer)
+        run.manifest(signer, "pdf" in wanted)
     except BaseException as exc:
-        stage.discard()
+        run.stage.discard()
         if not isinstance(exc, Exception):
             raise
-        step = stage.current or out_dir
+        step = run.stage.current or run.out_dir
         message = (
             f"writing {step} failed: {type(exc).__name__}: {exc}; nothing was replaced"
         )
         raise RenderError(message) from exc
 
-    stage.commit()
-    _warn_stale(folder, written)
-    logger.info("wrote %d report files to %s", len(written), out_dir)
+    run.stage.commit()
+    _warn_stale(run.out_dir / "evidence", run.written)
+    logger.info("wrote %d report files to %s", len(run.written), run.out_dir)
 
-    return written
+    return run.written

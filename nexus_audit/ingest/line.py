@@ -1,0 +1,92 @@
+"""One log line's fields, shared by the raw syslog and the loghub CSV readers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .records import Attempt, Event, Skip
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A syslog line split into its parts; ``key`` identifies it in its source."""
+
+    file: str
+    number: int
+    stamp: datetime
+    host: str
+    program: str
+    pid: str | None
+    message: str
+    key: str
+    old_pam: bool = False
+
+    def attempt(
+        self,
+        username: str | None,
+        ip: str | None,
+        success: bool,
+        reason: str | None = None,
+        index: int = 0,
+    ) -> Attempt:
+        """A login attempt made at this line's time."""
+        return Attempt(
+            key=f"{self.key}/{index}",
+            created_at=self.stamp,
+            username=username,
+            client_ip=ip,
+            success=success,
+            failure_reason=None if success else reason,
+        )
+
+    def event(
+        self,
+        event_type: str,
+        *,
+        account: str | None = None,
+        ip: str | None = None,
+        resource: str | None = None,
+        outcome: str | None = None,
+        index: int = 0,
+        **details: object,
+    ) -> Event:
+        """An audit event at this line's time, with the line's origin in its details."""
+        return Event(
+            key=f"{self.key}/{index}",
+            created_at=self.stamp,
+            event_type=event_type,
+            account=account,
+            actor_ip=ip,
+            resource=resource if resource is not None else account,
+            outcome=outcome,
+            details={
+                "host": self.host,
+                "program": self.program,
+                "pid": self.pid,
+                **{k: v for k, v in details.items() if v is not None},
+                "message": self.message,
+            },
+        )
+
+    def skip(self, reason: str) -> Skip:
+        """This line, not stored, with the reason."""
+        return Skip(self.file, self.number, reason)
+
+
+@dataclass(slots=True)
+class Peers:
+    """The source address each sshd process last named, for lines that omit it."""
+
+    by_process: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def remember(self, line: Line, ip: str | None) -> None:
+        if ip and line.pid:
+            if len(self.by_process) > 50_000:
+                self.by_process.clear()
+            self.by_process[(line.host, line.pid)] = ip
+
+    def recall(self, line: Line) -> str | None:
+        if not line.pid:
+            return None
+        return self.by_process.get((line.host, line.pid))

@@ -1,0 +1,148 @@
+"""pgAudit records (``AUDIT: SESSION,…`` or ``AUDIT: OBJECT,…``) from server logs or notices.
+
+A record is CSV: audit type, statement id, substatement id, class, command, object
+type, object name, statement, parameter and, in newer versions, rows. A quoted
+statement may run over several lines; the record continues until its quotes close.
+The time comes from the line prefix (``log_line_prefix`` starting with ``%m`` or
+``%t``); records without one (client notices, as in pgAudit's own test output) are
+stored with no time and counted as such. Class ROLE (GRANT, REVOKE, CREATE/ALTER/DROP
+ROLE) becomes a ``privilege_change`` event; other classes ``db_<class>``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .addresses import normalise
+from .lines import text_lines
+from .records import Event, FileRead, Options, Record, Skip
+from .stamps import Occurrences
+
+_MARK = "AUDIT: "
+_FIELDS = (
+    "audit_type",
+    "statement_id",
+    "substatement_id",
+    "class",
+    "command",
+    "object_type",
+    "object_name",
+    "statement",
+    "parameter",
+    "rows",
+)
+_STAMP = re.compile(
+    r"^(?P<stamp>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?)"
+    r"(?: ?(?P<zone>UTC|GMT|Z|[+-]\d{2}(?::?\d{2})?))?"
+)
+_USER = re.compile(r"(?:\buser=(?P<user>[^,\s\]]+)|\s(?P<user2>[\w.-]+)@[\w.-]+)")
+_HOST = re.compile(r"\b(?:host|client|remote)=\[?(?P<ip>[0-9A-Fa-f.:]+)")
+_LEVEL = re.compile(r"(?P<level>[A-Z]+):\s+$")
+
+
+def read(paths: Sequence[Path], options: Options) -> Iterator[Record]:
+    """Every pgAudit record of every file; other lines are reported as skipped."""
+    for path in paths:
+        yield from _file(path, options.zone)
+
+
+def _file(path: Path, zone: ZoneInfo) -> Iterator[Record]:
+    occurrences = Occurrences()
+    open_record: tuple[int, str, str] | None = None
+    last = 0
+
+    for item in text_lines(path):
+        if isinstance(item, Skip):
+            last = max(last, item.line)
+            yield item
+            continue
+        last, text = item
+
+        if open_record is not None:
+            start, prefix, body = open_record
+            body = f"{body}\n{text}"
+            if _closed(body):
+                open_record = None
+                yield _record(path.name, start, prefix, body, zone, occurrences)
+            else:
+                open_record = (start, prefix, body)
+            continue
+
+        if _MARK not in text:
+            yield Skip(path.name, last, "not a pgAudit record")
+            continue
+
+        prefix, body = text.split(_MARK, 1)
+        if _closed(body):
+            yield _record(path.name, last, prefix, body, zone, occurrences)
+        else:
+            open_record = (last, prefix, body)
+
+    if open_record is not None:
+        yield Skip(
+            path.name,
+            open_record[0],
+            "pgAudit record whose quoted statement never ends",
+        )
+
+    yield FileRead(path.name, last)
+
+
+def _closed(body: str) -> bool:
+    """True when every quoted field is closed (doubled quotes are escapes, so: even)."""
+    return body.count('"') % 2 == 0
+
+
+def _record(
+    file: str, number: int, prefix: str, body: str, zone: ZoneInfo, seen: Occurrences
+) -> Record:
+    values = next(csv.reader([body]), [])
+    if len(values) < 9 or values[0] not in ("SESSION", "OBJECT"):
+        return Skip(
+            file, number, f"pgAudit record with {len(values)} fields, not 9 or 10"
+        )
+
+    fields = dict(zip(_FIELDS, values, strict=False))
+    created_at = _time(prefix, zone)
+    second = int(created_at.timestamp()) if created_at else 0
+    text = f"pgaudit|{prefix.strip()}|{body}"
+    key = f"{text}#{seen.count(second, text)}"
+    audit_class = fields["class"].upper()
+    user = _USER.search(prefix)
+    host = _HOST.search(prefix)
+    level = _LEVEL.search(prefix)
+
+    return Event(
+        key=f"{key}/0",
+        created_at=created_at,
+        event_type="privilege_change"
+        if audit_class == "ROLE"
+        else f"db_{audit_class.lower()}",
+        account=(user["user"] or user["user2"]) if user else None,
+        actor_ip=normalise(host["ip"]) if host else None,
+        resource=fields["object_name"] or fields["command"],
+        outcome=None,
+        details={"level": level["level"] if level else None, **fields},
+    )
+
+
+def _time(prefix: str, zone: ZoneInfo) -> datetime | None:
+    match = _STAMP.match(prefix.strip())
+    if match is None:
+        return None
+
+    stamp = datetime.fromisoformat(match["stamp"].replace(" ", "T"))
+    offset = match["zone"]
+    if offset in ("UTC", "GMT", "Z"):
+        return stamp.replace(tzinfo=UTC)
+    if offset:
+        return datetime.fromisoformat(
+            f"{match['stamp'].replace(' ', 'T')}{offset}"
+        ).astimezone(UTC)
+
+    return stamp.replace(tzinfo=zone).astimezone(UTC)

@@ -1,0 +1,101 @@
+"""Raw syslog authentication logs (OpenSSH, PAM, sudo, su, account tools), plain or gzip.
+
+Two line shapes are read: the classic ``Mon dd HH:MM:SS host program[pid]: message``
+(no year: see :mod:`.years`) and the ISO form ``2025-01-02T03:04:05+00:00 host
+program[pid]: message`` that carries its own year and offset. Rotated sets
+(``auth.log.2.gz``, ``auth.log.1``, ``auth.log``) are read oldest first as one stream.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .auth import AuthStream
+from .line import Line
+from .lines import raw_lines, rotated_sets, text_lines
+from .records import FileRead, Options, Record, Skip
+from .stamps import Stamper
+from .years import MONTHS, YearTrack, first_year
+
+_CLASSIC = re.compile(
+    r"^(?P<mon>[A-Z][a-z]{2}) {1,2}(?P<day>\d{1,2}) (?P<clock>\d{2}:\d{2}:\d{2}) "
+    r"(?P<host>\S+) +(?P<tag>[^:]*?): ?(?P<message>.*)$"
+)
+_ISO = re.compile(
+    r"^(?P<stamp>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?) "
+    r"(?P<host>\S+) +(?P<tag>[^:]*?): ?(?P<message>.*)$"
+)
+
+
+def read(paths: Sequence[Path], options: Options) -> Iterator[Record]:
+    """Every record of every file; each rotated set is one stream."""
+    for group in rotated_sets(paths):
+        years = YearTrack(first_year(_month_days(group), options.year, options.now))
+        stamper = Stamper(options.zone, years)
+        stream = AuthStream()
+
+        for path in group:
+            yield from _file(path, stamper, stream)
+
+        yield from stream.finish()
+
+
+def _month_days(group: list[Path]) -> Iterator[tuple[int, int]]:
+    """(month, day) of every classic line of the group, in order, for year inference."""
+    for path in group:
+        try:
+            for raw in raw_lines(path):
+                month = MONTHS.get(raw[:3].decode("ascii", "replace"))
+                day = raw[4:6].strip()
+                if month and day.isdigit():
+                    yield month, int(day)
+        except (EOFError, OSError, ValueError):
+            continue
+
+
+def _file(path: Path, stamper: Stamper, stream: AuthStream) -> Iterator[Record]:
+    lines = 0
+
+    for item in text_lines(path):
+        if isinstance(item, Skip):
+            lines = max(lines, item.line)
+            yield item
+            continue
+
+        lines, text = item
+        line = _parse(path.name, lines, text, stamper)
+        if isinstance(line, Skip):
+            yield line
+            continue
+        yield from stream.feed(line)
+
+    yield FileRead(path.name, lines)
+
+
+def _parse(file: str, number: int, text: str, stamper: Stamper) -> Line | Skip:
+    if (match := _CLASSIC.match(text)) and match["mon"] in MONTHS:
+        when = (MONTHS[match["mon"]], int(match["day"]), match["clock"])
+        return stamper.line(
+            file, number, when, match["host"], match["tag"], match["message"]
+        )
+
+    if match := _ISO.match(text):
+        stamp = datetime.fromisoformat(match["stamp"].replace("Z", "+00:00"))
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=stamper.zone)
+        return stamper.at(
+            file,
+            number,
+            stamp.astimezone(UTC),
+            match["host"],
+            match["tag"],
+            match["message"],
+        )
+
+    if not text.strip():
+        return Skip(file, number, "empty line")
+
+    return Skip(file, number, "not a syslog line")

@@ -1,0 +1,257 @@
+"""Store attempts and events in ``login_attempts`` and ``audit_log``, each row once.
+
+The writer knows nothing of log formats. A row's id is a 63-bit hash of its record key,
+so a record already stored (the same file loaded again, under any name) is left alone;
+the count of rows really added is what the run reports. Rows go in through the engine's
+bulk path (DuckDB scans a DataFrame, PostgreSQL takes ``COPY``) into a staging table,
+then one ``INSERT … SELECT`` adds the new ones and fills ``user_id`` from ``users``.
+Everything happens in one transaction: a failed run leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.schema import CreateTable
+
+from ..errors import ConfigError, DatabaseError
+from ..model import audit_log, login_attempts, metadata
+from . import geo
+from .records import Attempt, Event
+
+log = logging.getLogger(__name__)
+
+_ID_MASK = (1 << 63) - 1
+_ATTEMPT_COLUMNS = [c.name for c in login_attempts.columns if c.name != "user_id"]
+_EVENT_COLUMNS = [c.name for c in audit_log.columns if c.name != "user_id"]
+
+
+def row_id(key: str) -> int:
+    """The stored id of a record: its key's BLAKE2b hash, as a positive 63-bit integer."""
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") & _ID_MASK
+
+
+def attempt_frame(attempts: Sequence[Attempt]) -> pd.DataFrame:
+    """Attempts as staging rows; the country is looked up where the data gave none."""
+    looked_up = geo.countries(
+        [a.client_ip if a.country is None else None for a in attempts]
+    )
+    frame = pd.DataFrame(
+        {
+            "id": pd.array([row_id(a.key) for a in attempts], dtype="Int64"),
+            "username": pd.array([a.username for a in attempts], dtype="string"),
+            "client_ip": pd.array([a.client_ip for a in attempts], dtype="string"),
+            "created_at": _times([a.created_at for a in attempts]),
+            "success": pd.array([a.success for a in attempts], dtype="boolean"),
+            "failure_reason": pd.array(
+                [a.failure_reason for a in attempts], dtype="string"
+            ),
+            "mfa_used": pd.array([a.mfa_used for a in attempts], dtype="boolean"),
+            "user_agent": pd.array([a.user_agent for a in attempts], dtype="string"),
+            "country": pd.array(
+                [a.country or c for a, c in zip(attempts, looked_up, strict=True)],
+                dtype="string",
+            ),
+            "latitude": pd.array([a.latitude for a in attempts], dtype="Float64"),
+            "longitude": pd.array([a.longitude for a in attempts], dtype="Float64"),
+        }
+    )
+    return frame.drop_duplicates("id")
+
+
+def event_frame(events: Sequence[Event]) -> pd.DataFrame:
+    """Events as staging rows, with the account name kept for the user lookup."""
+    frame = pd.DataFrame(
+        {
+            "id": pd.array([row_id(e.key) for e in events], dtype="Int64"),
+            "created_at": _times([e.created_at for e in events]),
+            "event_type": pd.array([e.event_type for e in events], dtype="string"),
+            "actor_ip": pd.array([e.actor_ip for e in events], dtype="string"),
+            "resource": pd.array(
+                [_cut(e.resource, 300) for e in events], dtype="string"
+            ),
+            "outcome": pd.array([e.outcome for e in events], dtype="string"),
+            "details": pd.array([_details(e) for e in events], dtype="string"),
+            "username": pd.array([e.account for e in events], dtype="string"),
+        }
+    )
+    return frame.drop_duplicates("id")
+
+
+def _times(values: list[datetime | None]) -> pd.Series:
+    return pd.to_datetime(pd.Series(values, dtype="object"), utc=True)
+
+
+def _details(event: Event) -> str:
+    """The event's details as JSON text, led by the account name it concerns."""
+    details = (
+        {"account": event.account, **event.details} if event.account else event.details
+    )
+    return json.dumps(details, ensure_ascii=False, default=str)
+
+
+def _cut(text: str | None, size: int) -> str | None:
+    return text if text is None or len(text) <= size else text[: size - 1] + "…"
+
+
+class Writer:
+    """One transaction on one database; :meth:`add` may be called many times."""
+
+    def __init__(self, connection: Any, dialect: sa.Dialect) -> None:
+        self._connection = connection
+        self._dialect = dialect
+        self._stage: Callable[[str, pd.DataFrame], int] = (
+            self._duckdb if dialect.name == "duckdb" else self._postgres
+        )
+
+    def add(
+        self, attempts: Sequence[Attempt], events: Sequence[Event]
+    ) -> tuple[int, int]:
+        """Store what is not there yet; returns (attempts added, events added)."""
+        added_attempts = (
+            self._stage("login_attempts", attempt_frame(attempts)) if attempts else 0
+        )
+        added_events = self._stage("audit_log", event_frame(events)) if events else 0
+
+        return added_attempts, added_events
+
+    def _duckdb(self, table: str, frame: pd.DataFrame) -> int:
+        self._connection.register("nexus_ingest_stage", frame)
+        try:
+            row = self._connection.execute(
+                _insert(table, "nexus_ingest_stage")
+            ).fetchone()
+        finally:
+            self._connection.unregister("nexus_ingest_stage")
+        return int(row[0]) if row else 0
+
+    def _postgres(self, table: str, frame: pd.DataFrame) -> int:
+        stage = f"nexus_ingest_{table}"
+        columns = list(frame.columns)
+        with self._connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+            cursor.execute(_stage_table(table, stage, columns, self._dialect))
+            with cursor.copy(f"COPY {stage} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in frame.astype(object).itertuples(index=False, name=None):
+                    copy.write_row([None if pd.isna(v) else v for v in row])
+            cursor.execute(_insert(table, stage) + " ON CONFLICT (id) DO NOTHING")
+            return max(int(cursor.rowcount), 0)
+
+
+def _stage_table(
+    table: str, stage: str, columns: list[str], dialect: sa.Dialect
+) -> str:
+    source = metadata.tables[table]
+    parts = [
+        f"{name} {source.c[name].type.compile(dialect) if name in source.c else 'TEXT'}"
+        for name in columns
+    ]
+    return f"CREATE TEMP TABLE {stage} ({', '.join(parts)}) ON COMMIT DROP"
+
+
+def _insert(table: str, stage: str) -> str:
+    """New rows of the staging table, with user_id from the users of the same name."""
+    columns = _ATTEMPT_COLUMNS if table == "login_attempts" else _EVENT_COLUMNS
+    names = ", ".join(columns)
+    selected = ", ".join(f"s.{name}" for name in columns)
+
+    return (
+        f"INSERT INTO {table} (user_id, {names}) "
+        f"SELECT u.user_id, {selected} FROM {stage} AS s "
+        "LEFT JOIN (SELECT username, MIN(user_id) AS user_id FROM users "
+        "GROUP BY username) AS u ON u.username = s.username "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS t WHERE t.id = s.id)"
+    )
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Writer]:
+    """A :class:`Writer` in one transaction; the schema is created or completed first.
+
+    Raises:
+        ConfigError: the database is neither DuckDB nor PostgreSQL.
+        DatabaseError: the database refused the rows.
+    """
+    dialect = engine.dialect.name
+    if dialect not in ("duckdb", "postgresql"):
+        raise ConfigError(f"ingestion writes to DuckDB or PostgreSQL, not {dialect!r}")
+
+    _prepare_schema(engine)
+    raw = engine.raw_connection()
+    try:
+        connection = raw.driver_connection
+        assert connection is not None
+        if dialect == "duckdb":
+            connection.begin()
+        yield Writer(connection, engine.dialect)
+        raw.commit()
+        _analyze(engine)
+    except BaseException as error:
+        raw.rollback()
+        if isinstance(error, Exception) and not isinstance(
+            error, ConfigError | DatabaseError
+        ):
+            raise DatabaseError(f"storing the records failed: {error}") from error
+        raise
+    finally:
+        raw.close()
+
+
+def _analyze(engine: Engine) -> None:
+    """Fresh planner statistics on PostgreSQL, so the detections' joins are planned well."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as connection:
+        for table in ("login_attempts", "audit_log"):
+            connection.execute(sa.text(f"ANALYZE {table}"))
+
+
+def _prepare_schema(engine: Engine) -> None:
+    """Create the model's tables that are missing; add missing optional columns.
+
+    ``audit_log.created_at`` is made nullable, since some sources (pgAudit client
+    notices) record no time.
+    """
+    with engine.begin() as connection:
+        present = _columns(connection)
+        for table in metadata.sorted_tables:
+            if table.name not in present:
+                connection.execute(CreateTable(table))
+        for column in login_attempts.columns:
+            found = present.get("login_attempts")
+            if found and column.info.get("optional") and column.name not in found:
+                kind = column.type.compile(engine.dialect)
+                connection.execute(
+                    sa.text(
+                        f"ALTER TABLE login_attempts ADD COLUMN {column.name} {kind}"
+                    )
+                )
+        if "audit_log" in present:
+            connection.execute(
+                sa.text("ALTER TABLE audit_log ALTER COLUMN created_at DROP NOT NULL")
+            )
+
+
+def _columns(connection: sa.Connection) -> dict[str, set[str]]:
+    """Column names per model table of the current schema (information_schema)."""
+    rows = connection.execute(
+        sa.text(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema()"
+        )
+    )
+    found: dict[str, set[str]] = {}
+    for table, column in rows:
+        if table in metadata.tables:
+            found.setdefault(table, set()).add(column)
+    return found

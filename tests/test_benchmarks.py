@@ -1,0 +1,42 @@
+"""The benchmark entry point works at a tiny size (CI never runs the real benchmarks)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.common import run_child
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_child_process_peak_memory_is_its_own() -> None:
+    # The child holds 200 MB at once; an interpreter alone stays far below that.
+    held = run_child(
+        [sys.executable, "-c", "x = bytearray(200 * 1024 * 1024); x[-1] = 1"]
+    )
+    idle = run_child([sys.executable, "-c", "pass"])
+
+    assert 200 <= held.peak_rss_mb < 200 + idle.peak_rss_mb + 50
+    assert idle.peak_rss_mb < 100
+
+
+def test_the_build_part_writes_its_figures_and_the_table(tmp_path: Path) -> None:
+    work, results = tmp_path / "work", tmp_path / "results"
+    command = [
+        sys.executable, "-m", "benchmarks", "build", "--events", "1000", "--runs", "1",
+        "--engines", "duckdb", "--work", str(work), "--results", str(results),
+    ]  # fmt: skip
+
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, timeout=120)
+
+    entry = json.loads((results / "build.json").read_text())["results"][0]
+    assert (entry["engine"], entry["events"], len(entry["runs"])) == ("duckdb", 1000, 1)
+    assert entry["wall_s"] == entry["runs"][0]["wall_s"] > entry["build_s"] > 0
+    # The month and the one before it hold 1,000 events each, older months 1 % of that.
+    assert entry["runs"][0]["audit_log_rows"] > 2000
+    assert (work / "demo-1000.duckdb").exists()
+    table = (results / "RESULTS.md").read_text()
+    assert "| 1,000 | duckdb |" in table

@@ -1,0 +1,159 @@
+"""Index advice: which time ranges an index (or DuckDB's zone maps) serves, and what to add.
+
+The audited table holds 120,000 events, one every 5 minutes from 2025-11-01 (past the end
+of November 2026), so a month is about 7 % of it: PostgreSQL reads such a range through
+an index when one exists, and every other model table is empty, hence too small to advise
+on. So the only statement the doctor can recommend is the audit log's time index.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from nexus_audit import _plans
+from nexus_audit.cli import main
+from nexus_audit.config import Settings
+from nexus_audit.doctor import Diagnosis, diagnose
+from nexus_audit.model import metadata
+
+from .conftest import Backend
+
+MONTH = "2026-11"
+EVENTS = (
+    "INSERT INTO audit_log (id, created_at, event_type) "
+    "SELECT g, TIMESTAMP WITH TIME ZONE '2025-11-01 00:00:00+00' "
+    "+ CAST(g AS INTEGER) * INTERVAL '5 minutes', 'data_access' "
+    "FROM generate_series(1, 120000) AS s(g)"
+)
+
+
+def _fill(backend: Backend, *, index: bool) -> str:
+    """Create the model, load the events, and return the schema the tables are in."""
+    engine = backend.engine()
+    metadata.create_all(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(EVENTS)
+        if not index:
+            connection.exec_driver_sql("DROP INDEX ix_audit_log_created_at")
+        schema = str(connection.execute(sa.text("SELECT current_schema()")).scalar())
+    if backend.name == "postgres":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.exec_driver_sql("ANALYZE audit_log")
+    engine.dispose()
+    return schema
+
+
+def _use(found: Diagnosis, query: str, table: str) -> list[tuple[str | None, str]]:
+    advice = next(a for a in found.queries if a.query == query)
+    assert advice.error is None
+    return [(u.column, u.status) for u in advice.uses if u.table.endswith(table)]
+
+
+def _index_count(backend: Backend) -> int:
+    engine = backend.engine()
+    with engine.connect() as connection:
+        count = connection.execute(
+            sa.text(
+                "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema()"
+            )
+        ).scalar_one()
+    engine.dispose()
+    return int(count)
+
+
+def test_a_served_range_needs_no_index(backend: Backend) -> None:
+    _fill(backend, index=True)
+
+    found = diagnose(backend.url, MONTH, settings=Settings())
+
+    served = "index" if backend.name == "postgres" else "zone_map"
+    assert _use(found, "daily_audit_summary", "audit_log") == [("created_at", served)]
+    assert _use(found, "period_activity", "audit_log") == [("created_at", served)]
+    assert found.statements == ()
+
+
+def test_a_missing_index_is_recommended_and_never_created(backend: Backend) -> None:
+    schema = _fill(backend, index=False)
+    before = _index_count(backend) if backend.name == "postgres" else 0
+
+    found = diagnose(backend.url, MONTH, settings=Settings())
+
+    if backend.name == "postgres":
+        assert _use(found, "daily_audit_summary", "audit_log") == [
+            ("created_at", "no_index")
+        ]
+        assert found.statements == (
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_audit_log_created_at "
+            f"ON {schema}.audit_log (created_at);",
+        )
+        assert _index_count(backend) == before
+    else:
+        # DuckDB's zone maps serve the range with or without an ART index.
+        assert _use(found, "daily_audit_summary", "audit_log") == [
+            ("created_at", "zone_map")
+        ]
+        assert found.statements == ()
+
+
+def test_advice_names_the_mapped_table_and_column(backend: Backend) -> None:
+    schema = _fill(backend, index=False)
+    engine = backend.engine()
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE audit_log RENAME TO events")
+        connection.exec_driver_sql("ALTER TABLE events RENAME COLUMN created_at TO ts")
+    engine.dispose()
+    mapping = {
+        "audit_log": {"table": f"{schema}.events", "columns": {"created_at": "ts"}}
+    }
+
+    found = diagnose(backend.url, MONTH, settings=Settings(mapping=mapping))
+
+    served = "no_index" if backend.name == "postgres" else "zone_map"
+    assert _use(found, "daily_audit_summary", ".events") == [("ts", served)]
+    if backend.name == "postgres":
+        assert found.statements == (
+            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_events_ts ON {schema}.events (ts);",
+        )
+
+
+def test_the_command_prints_each_statement_on_one_line(backend: Backend) -> None:
+    schema = _fill(backend, index=False)
+
+    outcome = CliRunner().invoke(
+        main, ["doctor", "--database", backend.url, "--month", MONTH]
+    )
+
+    assert outcome.exit_code == 0, outcome.output
+    lines = outcome.output.splitlines()
+    if backend.name == "postgres":
+        assert (
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_audit_log_created_at "
+            f"ON {schema}.audit_log (created_at);"
+        ) in lines
+    else:
+        assert "-- none" in lines
+
+
+def test_only_a_bare_order_comparison_of_the_column_is_a_range() -> None:
+    def ranges(condition: str, alias: str | None = "a") -> bool:
+        return _plans.ranges("created_at", alias, (condition,))
+
+    assert ranges(
+        "(a.created_at >= '2026-11-01 00:00:00+00'::timestamp with time zone)"
+    )
+    assert ranges("((created_at < $2) AND (event_type = 'x'::text))")
+    assert ranges("('2026-11-01'::timestamp with time zone <= a.created_at)")
+    assert ranges('("a".created_at > u.terminated_at)')
+    # Wrapped in a cast or a function, compared for (in)equality, another table's column.
+    assert not ranges(
+        "(((a.created_at AT TIME ZONE 'UTC'::text))::date >= '2026-11-01')"
+    )
+    assert not ranges("((a.created_at)::date < '2026-12-01'::date)")
+    assert not ranges("(a.created_at <> '2026-11-01'::timestamp with time zone)")
+    assert not ranges("(a.created_at = '2026-11-01'::timestamp with time zone)")
+    assert not ranges("(b.created_at >= '2026-11-01'::timestamp with time zone)")
+    assert not ranges("(a.created_at_local >= '2026-11-01')")
+    assert ranges(
+        "(created_at >= '2026-11-01 00:00:00+00'::TIMESTAMP WITH TIME ZONE)", None
+    )
