@@ -2,9 +2,10 @@
 
 The writer knows nothing of log formats. A row's id is a 63-bit hash of its record key,
 so a record already stored (the same file loaded again, under any name) is left alone;
-the count of rows really added is what the run reports. Rows go in through the engine's
-bulk path (DuckDB scans a DataFrame, PostgreSQL takes ``COPY``) into a staging table,
-then one ``INSERT … SELECT`` adds the new ones and fills ``user_id`` from ``users``.
+the count of rows really added is what the run reports. Rows are built column by column
+as an Arrow table and go in through the engine's bulk path (DuckDB scans the table,
+PostgreSQL takes it as CSV through ``COPY``) into a staging table, then one
+``INSERT … SELECT`` adds the new ones and fills ``user_id`` from ``users``.
 Everything happens in one transaction: a failed run leaves nothing behind.
 """
 
@@ -15,10 +16,10 @@ import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.schema import CreateTable
@@ -33,6 +34,33 @@ log = logging.getLogger(__name__)
 _ID_MASK = (1 << 63) - 1
 _ATTEMPT_COLUMNS = [c.name for c in login_attempts.columns if c.name != "user_id"]
 _EVENT_COLUMNS = [c.name for c in audit_log.columns if c.name != "user_id"]
+_UTC = pa.timestamp("us", tz="UTC")
+_ATTEMPT_TYPES = {
+    "id": pa.int64(),
+    "username": pa.string(),
+    "client_ip": pa.string(),
+    "created_at": _UTC,
+    "success": pa.bool_(),
+    "failure_reason": pa.string(),
+    "mfa_used": pa.bool_(),
+    "user_agent": pa.string(),
+    "country": pa.string(),
+    "latitude": pa.float64(),
+    "longitude": pa.float64(),
+}
+_EVENT_TYPES = {
+    "id": pa.int64(),
+    "created_at": _UTC,
+    "event_type": pa.string(),
+    "actor_ip": pa.string(),
+    "resource": pa.string(),
+    "outcome": pa.string(),
+    "details": pa.string(),
+    "username": pa.string(),
+}
+# One encoder for every event: json.dumps would build a new one per call.
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
+_CSV = pa_csv.WriteOptions(include_header=False)
 
 
 def row_id(key: str) -> int:
@@ -41,55 +69,66 @@ def row_id(key: str) -> int:
     return int.from_bytes(digest, "big") & _ID_MASK
 
 
-def attempt_frame(attempts: Sequence[Attempt]) -> pd.DataFrame:
+def attempt_frame(attempts: Sequence[Attempt]) -> pa.Table:
     """Attempts as staging rows; the country is looked up where the data gave none."""
+    ids, attempts = _first_of_each(attempts)
     looked_up = geo.countries(
         [a.client_ip if a.country is None else None for a in attempts]
     )
-    frame = pd.DataFrame(
-        {
-            "id": pd.array([row_id(a.key) for a in attempts], dtype="Int64"),
-            "username": pd.array([a.username for a in attempts], dtype="string"),
-            "client_ip": pd.array([a.client_ip for a in attempts], dtype="string"),
-            "created_at": _times([a.created_at for a in attempts]),
-            "success": pd.array([a.success for a in attempts], dtype="boolean"),
-            "failure_reason": pd.array(
-                [a.failure_reason for a in attempts], dtype="string"
-            ),
-            "mfa_used": pd.array([a.mfa_used for a in attempts], dtype="boolean"),
-            "user_agent": pd.array([a.user_agent for a in attempts], dtype="string"),
-            "country": pd.array(
-                [a.country or c for a, c in zip(attempts, looked_up, strict=True)],
-                dtype="string",
-            ),
-            "latitude": pd.array([a.latitude for a in attempts], dtype="Float64"),
-            "longitude": pd.array([a.longitude for a in attempts], dtype="Float64"),
-        }
-    )
-    return frame.drop_duplicates("id")
+    columns = {
+        "id": ids,
+        "username": [a.username for a in attempts],
+        "client_ip": [a.client_ip for a in attempts],
+        "created_at": [a.created_at for a in attempts],
+        "success": [a.success for a in attempts],
+        "failure_reason": [a.failure_reason for a in attempts],
+        "mfa_used": [a.mfa_used for a in attempts],
+        "user_agent": [a.user_agent for a in attempts],
+        "country": [a.country or c for a, c in zip(attempts, looked_up, strict=True)],
+        "latitude": [a.latitude for a in attempts],
+        "longitude": [a.longitude for a in attempts],
+    }
+    return _table(columns, _ATTEMPT_TYPES)
 
 
-def event_frame(events: Sequence[Event]) -> pd.DataFrame:
+def event_frame(events: Sequence[Event]) -> pa.Table:
     """Events as staging rows, with the account name kept for the user lookup."""
-    frame = pd.DataFrame(
+    ids, events = _first_of_each(events)
+    columns = {
+        "id": ids,
+        "created_at": [e.created_at for e in events],
+        "event_type": [e.event_type for e in events],
+        "actor_ip": [e.actor_ip for e in events],
+        "resource": [_cut(e.resource, 300) for e in events],
+        "outcome": [e.outcome for e in events],
+        "details": [_details(e) for e in events],
+        "username": [e.account for e in events],
+    }
+    return _table(columns, _EVENT_TYPES)
+
+
+_R = TypeVar("_R", Attempt, Event)
+
+
+def _first_of_each(records: Sequence[_R]) -> tuple[list[int], Sequence[_R]]:
+    """Row ids, and the records without repeats of an id (the first one is kept)."""
+    first: dict[int, int] = {}
+    for place, record in enumerate(records):
+        first.setdefault(row_id(record.key), place)
+
+    if len(first) == len(records):
+        return list(first), records
+    return list(first), [records[place] for place in first.values()]
+
+
+def _table(columns: dict[str, list[Any]], types: dict[str, pa.DataType]) -> pa.Table:
+    """Columns as an Arrow table; NaN counts as missing, as in a DataFrame."""
+    return pa.table(
         {
-            "id": pd.array([row_id(e.key) for e in events], dtype="Int64"),
-            "created_at": _times([e.created_at for e in events]),
-            "event_type": pd.array([e.event_type for e in events], dtype="string"),
-            "actor_ip": pd.array([e.actor_ip for e in events], dtype="string"),
-            "resource": pd.array(
-                [_cut(e.resource, 300) for e in events], dtype="string"
-            ),
-            "outcome": pd.array([e.outcome for e in events], dtype="string"),
-            "details": pd.array([_details(e) for e in events], dtype="string"),
-            "username": pd.array([e.account for e in events], dtype="string"),
+            name: pa.array(values, types[name], from_pandas=True)
+            for name, values in columns.items()
         }
     )
-    return frame.drop_duplicates("id")
-
-
-def _times(values: list[datetime | None]) -> pd.Series:
-    return pd.to_datetime(pd.Series(values, dtype="object"), utc=True)
 
 
 def _details(event: Event) -> str:
@@ -97,7 +136,7 @@ def _details(event: Event) -> str:
     details = (
         {"account": event.account, **event.details} if event.account else event.details
     )
-    return json.dumps(details, ensure_ascii=False, default=str)
+    return _JSON.encode(details)
 
 
 def _cut(text: str | None, size: int) -> str | None:
@@ -110,7 +149,7 @@ class Writer:
     def __init__(self, connection: Any, dialect: sa.Dialect) -> None:
         self._connection = connection
         self._dialect = dialect
-        self._stage: Callable[[str, pd.DataFrame], int] = (
+        self._stage: Callable[[str, pa.Table], int] = (
             self._duckdb if dialect.name == "duckdb" else self._postgres
         )
 
@@ -125,8 +164,8 @@ class Writer:
 
         return added_attempts, added_events
 
-    def _duckdb(self, table: str, frame: pd.DataFrame) -> int:
-        self._connection.register("nexus_ingest_stage", frame)
+    def _duckdb(self, table: str, rows: pa.Table) -> int:
+        self._connection.register("nexus_ingest_stage", rows)
         try:
             row = self._connection.execute(
                 _insert(table, "nexus_ingest_stage")
@@ -135,15 +174,21 @@ class Writer:
             self._connection.unregister("nexus_ingest_stage")
         return int(row[0]) if row else 0
 
-    def _postgres(self, table: str, frame: pd.DataFrame) -> int:
+    def _postgres(self, table: str, rows: pa.Table) -> int:
+        """COPY the rows as CSV (Arrow writes it: strings quoted, NULL left empty)."""
         stage = f"nexus_ingest_{table}"
-        columns = list(frame.columns)
+        columns = rows.column_names
+        text = pa.BufferOutputStream()
+        pa_csv.write_csv(rows, text, _CSV)
+
         with self._connection.cursor() as cursor:
+            cursor.execute("SET LOCAL client_encoding TO 'UTF8'")
             cursor.execute(f"DROP TABLE IF EXISTS {stage}")
             cursor.execute(_stage_table(table, stage, columns, self._dialect))
-            with cursor.copy(f"COPY {stage} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in frame.astype(object).itertuples(index=False, name=None):
-                    copy.write_row([None if pd.isna(v) else v for v in row])
+            with cursor.copy(
+                f"COPY {stage} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
+            ) as copy:
+                copy.write(memoryview(text.getvalue()))
             cursor.execute(_insert(table, stage) + " ON CONFLICT (id) DO NOTHING")
             return max(int(cursor.rowcount), 0)
 
