@@ -8,9 +8,12 @@ from datetime import datetime
 from .records import Attempt, Event, Skip
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Line:
-    """A syslog line split into its parts; ``key`` identifies it in its source."""
+    """A syslog line split into its parts; ``key`` identifies it in its source.
+
+    Not frozen, for speed (see :mod:`.records`); nothing changes a line once made.
+    """
 
     file: str
     number: int
@@ -52,6 +55,16 @@ class Line:
         **details: object,
     ) -> Event:
         """An audit event at this line's time, with the line's origin in its details."""
+        info: dict[str, object] = {
+            "host": self.host,
+            "program": self.program,
+            "pid": self.pid,
+        }
+        for name, value in details.items():
+            if value is not None:
+                info[name] = value
+        info["message"] = self.message
+
         return Event(
             key=f"{self.key}/{index}",
             created_at=self.stamp,
@@ -60,13 +73,7 @@ class Line:
             actor_ip=ip,
             resource=resource if resource is not None else account,
             outcome=outcome,
-            details={
-                "host": self.host,
-                "program": self.program,
-                "pid": self.pid,
-                **{k: v for k, v in details.items() if v is not None},
-                "message": self.message,
-            },
+            details=info,
         )
 
     def skip(self, reason: str) -> Skip:

@@ -57,6 +57,8 @@ def _month_days(group: list[Path]) -> Iterator[tuple[int, int]]:
 
 
 def _file(path: Path, stamper: Stamper, stream: AuthStream) -> Iterator[Record]:
+    name = path.name
+    feed = stream.feed
     lines = 0
 
     for item in text_lines(path):
@@ -66,21 +68,21 @@ def _file(path: Path, stamper: Stamper, stream: AuthStream) -> Iterator[Record]:
             continue
 
         lines, text = item
-        line = _parse(path.name, lines, text, stamper)
+        line = _parse(name, lines, text, stamper)
         if isinstance(line, Skip):
             yield line
             continue
-        yield from stream.feed(line)
+        yield from feed(line)
 
-    yield FileRead(path.name, lines)
+    yield FileRead(name, lines)
 
 
 def _parse(file: str, number: int, text: str, stamper: Stamper) -> Line | Skip:
-    if (match := _CLASSIC.match(text)) and match["mon"] in MONTHS:
-        when = (MONTHS[match["mon"]], int(match["day"]), match["clock"])
-        return stamper.line(
-            file, number, when, match["host"], match["tag"], match["message"]
+    if (match := _CLASSIC.match(text)) and (month := MONTHS.get(match["mon"])):
+        day, clock, host, tag, message = match.group(
+            "day", "clock", "host", "tag", "message"
         )
+        return stamper.line(file, number, (month, int(day), clock), host, tag, message)
 
     if match := _ISO.match(text):
         stamp = datetime.fromisoformat(match["stamp"].replace("Z", "+00:00"))

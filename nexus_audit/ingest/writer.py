@@ -75,7 +75,7 @@ def attempt_frame(attempts: Sequence[Attempt]) -> pa.Table:
     looked_up = geo.countries(
         [a.client_ip if a.country is None else None for a in attempts]
     )
-    columns = {
+    columns: dict[str, list[Any]] = {
         "id": ids,
         "username": [a.username for a in attempts],
         "client_ip": [a.client_ip for a in attempts],
@@ -94,7 +94,7 @@ def attempt_frame(attempts: Sequence[Attempt]) -> pa.Table:
 def event_frame(events: Sequence[Event]) -> pa.Table:
     """Events as staging rows, with the account name kept for the user lookup."""
     ids, events = _first_of_each(events)
-    columns = {
+    columns: dict[str, list[Any]] = {
         "id": ids,
         "created_at": [e.created_at for e in events],
         "event_type": [e.event_type for e in events],
