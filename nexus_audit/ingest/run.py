@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -117,7 +119,7 @@ def ingest(
     started = time.perf_counter()
 
     try:
-        with writing(engine) as writer:
+        with writing(engine) as writer, _no_cycle_collection():
             _store(parser(files, options), writer, report)
     finally:
         engine.dispose()
@@ -127,6 +129,22 @@ def ingest(
         log.info("ingest: %s", line)
 
     return report
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while records are made.
+
+    Records hold no reference cycles, yet the collector would scan the hundreds of
+    thousands alive between two batches again and again (a sixth of the run's time).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _store(records: Iterator[Record], writer: Writer, report: IngestReport) -> None:
