@@ -34,13 +34,14 @@ class Line:
         index: int = 0,
     ) -> Attempt:
         """A login attempt made at this line's time."""
+        # Positional arguments here and below: keywords double the cost of a record.
         return Attempt(
-            key=f"{self.key}/{index}",
-            created_at=self.stamp,
-            username=username,
-            client_ip=ip,
-            success=success,
-            failure_reason=None if success else reason,
+            f"{self.key}/{index}",  # key
+            self.stamp,  # created_at
+            username,
+            ip,  # client_ip
+            success,
+            None if success else reason,  # failure_reason
         )
 
     def event(
@@ -66,14 +67,14 @@ class Line:
         info["message"] = self.message
 
         return Event(
-            key=f"{self.key}/{index}",
-            created_at=self.stamp,
-            event_type=event_type,
-            account=account,
-            actor_ip=ip,
-            resource=resource if resource is not None else account,
-            outcome=outcome,
-            details=info,
+            f"{self.key}/{index}",  # key
+            self.stamp,  # created_at
+            event_type,
+            account,
+            ip,  # actor_ip
+            resource if resource is not None else account,  # resource
+            outcome,
+            info,  # details
         )
 
     def skip(self, reason: str) -> Skip:

@@ -152,10 +152,10 @@ def _store(records: Iterator[Record], writer: Writer, report: IngestReport) -> N
     events: list[Event] = []
 
     for record in records:
-        if isinstance(record, Attempt):
-            attempts.append(record)
-        elif isinstance(record, Event):
+        if isinstance(record, Event):  # the most common record first
             events.append(record)
+        elif isinstance(record, Attempt):
+            attempts.append(record)
         elif isinstance(record, Skip):
             report.skipped.setdefault(record.reason, []).append(
                 (record.file, record.line)

@@ -32,15 +32,17 @@ class Occurrences:
 
     def count(self, second: int, text: str) -> int:
         """0 for the first line with this text in this second, then 1, 2, …"""
-        seen = self._seconds.setdefault(second, {})
+        seen = self._seconds.get(second)
+        if seen is None:
+            seen = self._seconds[second] = {}
+            if second > self._newest + _KEEP_SECONDS:
+                self._newest = second
+                old = [s for s in self._seconds if s < second - _KEEP_SECONDS]
+                for stale in old:
+                    del self._seconds[stale]
+
         occurrence = seen.get(text, 0)
         seen[text] = occurrence + 1
-
-        if second > self._newest + _KEEP_SECONDS:
-            self._newest = second
-            old = [s for s in self._seconds if s < second - _KEEP_SECONDS]
-            for stale in old:
-                del self._seconds[stale]
 
         return occurrence
 
@@ -67,6 +69,7 @@ class Stamper:
         self.years = years
         self.occurrences = Occurrences()
         self._is_utc = zone.key in ("UTC", "Etc/UTC", "Zulu", "Etc/Zulu")
+        self._month, self._year = 0, years.year
         self._when: tuple[int, int, int, str] | None = None
         self._stamp: tuple[datetime, str, int] | None = None
         self._tags: dict[str, tuple[str, str | None, bool]] = {}
@@ -82,7 +85,9 @@ class Stamper:
     ) -> Line | Skip:
         """A :class:`Line` for (month, day, "HH:MM:SS"), or a Skip when the date is impossible."""
         month, day, clock = when
-        year = self.years.year_of(month)
+        if month != self._month:  # within a month the year stays as it is
+            self._month, self._year = month, self.years.year_of(month)
+        year = self._year
         moment = (year, month, day, clock)
         if moment != self._when or self._stamp is None:
             stamp = self._local(year, month, day, clock)
@@ -129,17 +134,9 @@ class Stamper:
         text = f"{host}|{program}|{pid}|{iso}|{message}"
         occurrence = self.occurrences.count(second, text)
 
-        return Line(
-            file=file,
-            number=number,
-            stamp=stamp,
-            host=host,
-            program=program,
-            pid=pid,
-            message=message,
-            key=f"{text}#{occurrence}",
-            old_pam=old_pam,
-        )
+        # Positional: keyword arguments would double the cost of making a Line.
+        key = f"{text}#{occurrence}"
+        return Line(file, number, stamp, host, program, pid, message, key, old_pam)
 
 
 def _timed(stamp: datetime) -> tuple[datetime, str, int]:
