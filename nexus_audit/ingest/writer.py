@@ -113,12 +113,13 @@ _R = TypeVar("_R", Attempt, Event)
 
 def _first_of_each(records: Sequence[_R]) -> tuple[list[int], Sequence[_R]]:
     """Row ids, and the records without repeats of an id (the first one is kept)."""
-    first: dict[int, int] = {}
-    for place, record in enumerate(records):
-        first.setdefault(row_id(record.key), place)
+    ids = [row_id(record.key) for record in records]
+    if len(set(ids)) == len(ids):
+        return ids, records
 
-    if len(first) == len(records):
-        return list(first), records
+    first: dict[int, int] = {}
+    for place, id_ in enumerate(ids):
+        first.setdefault(id_, place)
     return list(first), [records[place] for place in first.values()]
 
 
