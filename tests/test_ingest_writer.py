@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from nexus_audit.database import open_engine
+from nexus_audit.errors import DatabaseError
 from nexus_audit.ingest.records import Attempt, Event
 from nexus_audit.ingest.writer import _details, row_id, writing
 
@@ -137,3 +138,49 @@ def test_details_text_is_what_json_dumps_writes(
     whole = {"account": account, **details} if account else details
 
     assert _details(event) == json.dumps(whole, ensure_ascii=False, default=str)
+
+
+def _count(url: str) -> tuple[int, int]:
+    rows = _rows(
+        url,
+        "SELECT (SELECT COUNT(*) FROM login_attempts), (SELECT COUNT(*) FROM audit_log)",
+    )
+    return rows[0]  # type: ignore[return-value]
+
+
+def test_batches_stored_in_the_background_add_up(backend: Backend) -> None:
+    engine = open_engine(backend.url, read_only=False)
+    try:
+        with writing(engine) as writer:
+            writer.submit([Attempt("a1", WHEN, "u", None, True)], [])
+            writer.submit(
+                [Attempt("a1", WHEN, "u", None, True)],  # stored by the batch before
+                [Event("e1", WHEN, "t"), Event("e2", WHEN, "t")],
+            )
+            added = writer.wait()
+    finally:
+        engine.dispose()
+
+    assert added == (1, 2)
+    assert _count(backend.url) == (1, 2)
+
+
+def test_a_batch_refused_in_the_background_leaves_nothing_behind(
+    backend: Backend,
+) -> None:
+    engine = open_engine(backend.url, read_only=False)
+    refused = Event("e2", WHEN, None)  # type: ignore[arg-type]  # NOT NULL column
+    try:
+        with pytest.raises(DatabaseError, match="storing the records failed"):
+            with writing(engine) as writer:
+                writer.submit([Attempt("a1", WHEN, "u", None, True)], [])
+                writer.submit([], [refused])
+                writer.wait()
+        with pytest.raises(DatabaseError, match="parser stopped"):
+            with writing(engine) as writer:
+                writer.submit([Attempt("a1", WHEN, "u", None, True)], [])
+                raise RuntimeError("parser stopped")  # while the batch is stored
+    finally:
+        engine.dispose()
+
+    assert _count(backend.url) == (0, 0)

@@ -167,17 +167,18 @@ def _store(records: Iterator[Record], writer: Writer, report: IngestReport) -> N
             _flush(writer, attempts, events, report)
 
     _flush(writer, attempts, events, report)
+    report.attempts_stored, report.events_stored = writer.wait()
 
 
 def _flush(
     writer: Writer, attempts: list[Attempt], events: list[Event], report: IngestReport
 ) -> None:
-    added_attempts, added_events = writer.add(attempts, events)
+    """Hand a batch to the writer, which stores it while the next one is read."""
+    if attempts or events:
+        writer.submit(attempts, events)
 
     report.attempts_read += len(attempts)
     report.events_read += len(events)
-    report.attempts_stored += added_attempts
-    report.events_stored += added_events
     report.untimed_events += sum(1 for e in events if e.created_at is None)
     attempts.clear()
     events.clear()

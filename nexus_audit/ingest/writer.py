@@ -5,8 +5,9 @@ so a record already stored (the same file loaded again, under any name) is left 
 the count of rows really added is what the run reports. Rows are built column by column
 as an Arrow table and go in through the engine's bulk path (DuckDB scans the table,
 PostgreSQL takes it as CSV through ``COPY``) into a staging table, then one
-``INSERT … SELECT`` adds the new ones and fills ``user_id`` from ``users``.
-Everything happens in one transaction: a failed run leaves nothing behind.
+``INSERT … SELECT`` adds the new ones and fills ``user_id`` from ``users``. A batch is
+stored by a worker thread while the next one is parsed. Everything happens in one
+transaction: a failed run leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -108,6 +110,16 @@ def event_frame(events: Sequence[Event]) -> pa.Table:
     return _table(columns, _EVENT_TYPES)
 
 
+def _frames(
+    attempts: Sequence[Attempt], events: Sequence[Event]
+) -> tuple[pa.Table | None, pa.Table | None]:
+    """The staging rows of a batch, None where it holds no record of the kind."""
+    return (
+        attempt_frame(attempts) if attempts else None,
+        event_frame(events) if events else None,
+    )
+
+
 _R = TypeVar("_R", Attempt, Event)
 
 
@@ -166,7 +178,12 @@ def _cut(text: str | None, size: int) -> str | None:
 
 
 class Writer:
-    """One transaction on one database; :meth:`add` may be called many times."""
+    """One transaction on one database; :meth:`add` or :meth:`submit` many times.
+
+    :meth:`submit` builds a batch's rows, then lets a worker thread store them while
+    the caller reads the next batch: DuckDB and psycopg release the GIL while the
+    database works, so parsing and storing overlap. One batch is stored at a time.
+    """
 
     def __init__(self, connection: Any, dialect: sa.Dialect) -> None:
         self._connection = connection
@@ -174,15 +191,45 @@ class Writer:
         self._stage: Callable[[str, pa.Table], int] = (
             self._duckdb if dialect.name == "duckdb" else self._postgres
         )
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="nexus-ingest")
+        self._pending: Future[tuple[int, int]] | None = None
+        self.added = (0, 0)
 
     def add(
         self, attempts: Sequence[Attempt], events: Sequence[Event]
     ) -> tuple[int, int]:
         """Store what is not there yet; returns (attempts added, events added)."""
-        added_attempts = (
-            self._stage("login_attempts", attempt_frame(attempts)) if attempts else 0
-        )
-        added_events = self._stage("audit_log", event_frame(events)) if events else 0
+        self.wait()
+        return self._store(*_frames(attempts, events))
+
+    def submit(self, attempts: Sequence[Attempt], events: Sequence[Event]) -> None:
+        """Store a batch in the background; :meth:`wait` gives the rows added."""
+        frames = _frames(attempts, events)
+        self.wait()
+        self._pending = self._worker.submit(self._store, *frames)
+
+    def wait(self) -> tuple[int, int]:
+        """(attempts, events) added by the batches submitted so far, once stored.
+
+        Raises whatever storing a batch raised.
+        """
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            attempts, events = pending.result()
+            self.added = (self.added[0] + attempts, self.added[1] + events)
+
+        return self.added
+
+    def close(self) -> None:
+        """Let the batch being stored finish (its error stays unraised) and stop."""
+        self._pending = None
+        self._worker.shutdown(wait=True)
+
+    def _store(
+        self, attempts: pa.Table | None, events: pa.Table | None
+    ) -> tuple[int, int]:
+        added_attempts = self._stage("login_attempts", attempts) if attempts else 0
+        added_events = self._stage("audit_log", events) if events else 0
 
         return added_attempts, added_events
 
@@ -260,7 +307,12 @@ def writing(engine: Engine) -> Iterator[Writer]:
         assert connection is not None
         if dialect == "duckdb":
             connection.begin()
-        yield Writer(connection, engine.dialect)
+        writer = Writer(connection, engine.dialect)
+        try:
+            yield writer
+            writer.wait()
+        finally:
+            writer.close()
         raw.commit()
         _analyze(engine)
     except BaseException as error:
