@@ -95,7 +95,7 @@ class Settings(BaseSettings):
     time_zone: str = Field(
         default="UTC", description="IANA zone in which months and days are cut."
     )
-    pdf_evidence_rows: int = Field(default=25, ge=1)
+    pdf_evidence_rows: int = Field(default=10, ge=1)
     html_evidence_rows: int = Field(default=500, ge=1)
     incident_targets: dict[Severity, Target] = Field(
         default_factory=lambda: dict(DEFAULT_TARGETS)
