@@ -84,3 +84,25 @@ def test_a_month_without_events_is_one_gap(backend: Backend) -> None:
     assert _gaps(backend, b, minutes=1) == [
         (t("2026-02-01 00:00"), t("2026-03-01 00:00"), 40_320.0, "period start", "period end")
     ]
+
+
+def test_sequence_gaps_inside_and_across_blocks_of_ids(backend: Backend) -> None:
+    b = Builder()
+    ids = [4090, 4091, 4092, 4093, 4094, 4096, 4097, 4098, 4099, 4100, 4102, 9000]
+    for event_id in ids:
+        at = "2026-01-31 12:00" if event_id == 4097 else f"2026-02-0{1 + event_id % 7} 10:00"
+        _event(b, event_id, at, "x")
+    b.write(backend.url)
+
+    frame = detect(backend.url, "audit_log_sequence_gaps")
+
+    # 4095 is missing at the edge of a block of 4,096 ids, 4101 inside one, 4103-8999
+    # (4,897 ids) across two; 4097, dated in January, still counts as present. An id's
+    # day is 1 + id mod 7: 4094 -> 7 February, 4100 -> 6, 4102 -> 1.
+    assert [tuple(r) for r in frame[["after_id", "next_id", "missing_ids"]].values] == [
+        (4094, 4096, 1),
+        (4100, 4102, 1),
+        (4102, 9000, 4897),
+    ]
+    days = ["2026-02-07 10:00", "2026-02-06 10:00", "2026-02-01 10:00"]
+    assert list(frame["after_at"]) == [t(day) for day in days]
