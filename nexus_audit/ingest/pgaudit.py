@@ -63,15 +63,19 @@ def _file(path: Path, zone: ZoneInfo) -> Iterator[Record]:
             continue
         last, text = item
 
-        if open_record is not None:
+        if open_record is not None and not _starts_record(text):
             start, prefix, body = open_record
             body = f"{body}\n{text}"
             if _closed(body):
                 open_record = None
-                yield _record(path.name, start, prefix, body, zone, occurrences)
+                record = _record(path.name, start, prefix, body, zone, occurrences)
+                yield from _lines_of(path.name, start, last, record)
             else:
                 open_record = (start, prefix, body)
             continue
+        if open_record is not None:
+            yield from _unterminated(path.name, open_record[0], last - 1)
+            open_record = None
 
         if _MARK not in text:
             yield Skip(path.name, last, "not a pgAudit record")
@@ -84,13 +88,32 @@ def _file(path: Path, zone: ZoneInfo) -> Iterator[Record]:
             open_record = (last, prefix, body)
 
     if open_record is not None:
-        yield Skip(
-            path.name,
-            open_record[0],
-            "pgAudit record whose quoted statement never ends",
-        )
+        yield from _unterminated(path.name, open_record[0], last)
 
     yield FileRead(path.name, last)
+
+
+def _starts_record(text: str) -> bool:
+    """True for a line that opens a new record (``… LOG:  AUDIT: ``), ending an open one."""
+    if _MARK not in text:
+        return False
+    return _LEVEL.search(text.split(_MARK, 1)[0]) is not None
+
+
+def _unterminated(file: str, start: int, end: int) -> Iterator[Skip]:
+    yield Skip(file, start, "pgAudit record whose quoted statement never ends")
+    for number in range(start + 1, end + 1):
+        yield Skip(
+            file, number, f"part of the unterminated pgAudit record at line {start}"
+        )
+
+
+def _lines_of(file: str, start: int, end: int, record: Record) -> Iterator[Record]:
+    """The record of lines ``start``..``end``; if it is a Skip, every line is reported."""
+    yield record
+    if isinstance(record, Skip):
+        for number in range(start + 1, end + 1):
+            yield Skip(file, number, f"part of the pgAudit record at line {start}")
 
 
 def _closed(body: str) -> bool:
@@ -101,14 +124,20 @@ def _closed(body: str) -> bool:
 def _record(
     file: str, number: int, prefix: str, body: str, zone: ZoneInfo, seen: Occurrences
 ) -> Record:
-    values = next(csv.reader([body]), [])
+    try:
+        values = next(csv.reader([body]), [])
+    except csv.Error as error:
+        return Skip(file, number, f"pgAudit record is not CSV ({error})")
     if len(values) < 9 or values[0] not in ("SESSION", "OBJECT"):
         return Skip(
             file, number, f"pgAudit record with {len(values)} fields, not 9 or 10"
         )
 
     fields = dict(zip(_FIELDS, values, strict=False))
-    created_at = _time(prefix, zone)
+    try:
+        created_at = _time(prefix, zone)
+    except (ValueError, OverflowError) as error:
+        return Skip(file, number, f"pgAudit record with an impossible time ({error})")
     second = int(created_at.timestamp()) if created_at else 0
     text = f"pgaudit|{prefix.strip()}|{body}"
     key = f"{text}#{seen.count(second, text)}"
@@ -141,8 +170,7 @@ def _time(prefix: str, zone: ZoneInfo) -> datetime | None:
     if offset in ("UTC", "GMT", "Z"):
         return stamp.replace(tzinfo=UTC)
     if offset:
-        return datetime.fromisoformat(
-            f"{match['stamp'].replace(' ', 'T')}{offset}"
-        ).astimezone(UTC)
+        stamp = datetime.fromisoformat(f"{match['stamp'].replace(' ', 'T')}{offset}")
+        return stamp.astimezone(UTC)
 
     return stamp.replace(tzinfo=zone).astimezone(UTC)

@@ -83,16 +83,15 @@ def _parse(file: str, number: int, text: str, stamper: Stamper) -> Line | Skip:
         )
 
     if match := _ISO.match(text):
-        stamp = datetime.fromisoformat(match["stamp"].replace("Z", "+00:00"))
-        if stamp.tzinfo is None:
-            stamp = stamp.replace(tzinfo=stamper.zone)
+        try:
+            stamp = datetime.fromisoformat(match["stamp"].replace("Z", "+00:00"))
+            if stamp.tzinfo is None:
+                stamp = stamp.replace(tzinfo=stamper.zone)
+            stamp = stamp.astimezone(UTC)
+        except (ValueError, OverflowError) as error:
+            return Skip(file, number, f"impossible time {match['stamp']}: {error}")
         return stamper.at(
-            file,
-            number,
-            stamp.astimezone(UTC),
-            match["host"],
-            match["tag"],
-            match["message"],
+            file, number, stamp, match["host"], match["tag"], match["message"]
         )
 
     if not text.strip():
