@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -27,10 +28,17 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from nexus_audit.ingest import FORMATS
-from nexus_audit.ingest.records import Attempt, Event, FileRead, Options, Record, Skip
+from nexus_audit.ingest import FORMATS, ingest
+from nexus_audit.ingest.records import (
+    Attempt,
+    Event,
+    FileRead,
+    Options,
+    Record,
+    Skip,
+)
 
-from .conftest import REAL_DATA
+from .conftest import REAL_DATA, Backend
 
 EXAMPLES = 60
 CASES: Counter[str] = Counter()
@@ -150,6 +158,10 @@ _LINE_TEXT = st.text(
     alphabet=st.characters(blacklist_characters="\r\n", blacklist_categories=["Cs"]),
     max_size=120,
 )
+HOSTILE_LINES_NUL = (
+    '{"time": "2026-02-03T11:00:00Z", "ok": 1, "user": {"name": "a\\u0000b"}}'
+)
+HOSTILE_LINES_SURROGATE = '{"time": "2026-02-03T11:00:00Z", "ok": 1, "src": "\\ud800"}'
 HOSTILE_LINES = [
     "",
     "   ",
@@ -167,6 +179,8 @@ HOSTILE_LINES = [
     '{"time": ' + "9" * 5_000 + ', "ok": true}',
     '{"time": "0001-01-01T00:00:00+05:00", "ok": true}',
     '{"time": "nan", "ok": true}',
+    '{"time": "2026-02-03T10:00:00Z", "ok": true, "user": {"name": "a\\u0000b"}}',
+    '{"time": "2026-02-03T10:00:00Z", "ok": true, "user": {"name": "\\ud800"}}',
     '{"time": 1e400, "ok": true}',
     "0001-01-01T00:00:00+05:00,true,x,",
     "x,a,b,c,d,e,f,g,h,i,j",
@@ -362,12 +376,20 @@ def test_evtx_random_files_are_refused_or_read_without_crashing(size: int) -> No
     assert len(_skips(parsed)) >= 1
 
 
-def test_zz_fuzz_case_count_is_recorded(tmp_path: Path) -> None:
-    """Runs last in this module: the tally of cases, printed with ``-s``."""
-    if not CASES:
-        pytest.skip("run with the whole module to count cases")
-    print("\nfuzz cases:", dict(sorted(CASES.items())), "total", sum(CASES.values()))
-    assert sum(CASES.values()) > 0
+def test_garbage_shaped_like_a_date_does_not_move_the_inferred_year() -> None:
+    fmt = Format(
+        "syslog", SYSLOG, options=Options(now=datetime(2024, 6, 1, tzinfo=UTC))
+    )
+    expected = _records(fmt.parse([line.encode() for line in SYSLOG]))
+    assert {r.created_at.year for r in expected if r.created_at} == {2024}
+
+    garbage = ["Dec 31 23:59:59 no program here", "Jan  1 00:00:00"]
+    parsed = fmt.parse(
+        [garbage[0].encode(), *(line.encode() for line in SYSLOG), garbage[1].encode()]
+    )
+
+    assert _records(parsed) == expected
+    assert [s.line for s in _skips(parsed)] == [1, len(SYSLOG) + 2]
 
 
 def test_csv_stray_quote_costs_its_own_line_only() -> None:
@@ -401,3 +423,30 @@ def test_pgaudit_unterminated_record_ends_at_the_next_record() -> None:
         (2, "part of the unterminated pgAudit record at line 1"),
     ]
     assert len(_records(parsed)) == 3
+
+
+def test_unstorable_values_are_skipped_not_fatal(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """A NUL or a lone surrogate (JSON escapes) skips its line; the rest is stored."""
+    path = tmp_path / "idp.jsonl"
+    path.write_text(
+        "\n".join([JSONL[0], HOSTILE_LINES_NUL, JSONL[1], HOSTILE_LINES_SURROGATE])
+        + "\n"
+    )
+
+    report = ingest("jsonl", [path], backend.url, column_map=JSONL_MAP)
+
+    assert report.attempts_stored == 2
+    assert report.skipped == {
+        "a value holds a NUL character": [("idp.jsonl", 2)],
+        "a value holds an unpaired surrogate (invalid Unicode)": [("idp.jsonl", 4)],
+    }
+
+
+def test_zz_fuzz_case_count_is_recorded(tmp_path: Path) -> None:
+    """Runs last in this module: the tally of cases, printed with ``-s``."""
+    if not CASES:
+        pytest.skip("run with the whole module to count cases")
+    print("\nfuzz cases:", dict(sorted(CASES.items())), "total", sum(CASES.values()))
+    assert sum(CASES.values()) > 0

@@ -24,6 +24,9 @@ _CLASSIC = re.compile(
     r"^(?P<mon>[A-Z][a-z]{2}) {1,2}(?P<day>\d{1,2}) (?P<clock>\d{2}:\d{2}:\d{2}) "
     r"(?P<host>\S+) +(?P<tag>[^:]*?): ?(?P<message>.*)$"
 )
+_CLASSIC_BYTES = re.compile(
+    rb"^([A-Z][a-z]{2}) {1,2}([0-9]{1,2}) [0-9]{2}:[0-9]{2}:[0-9]{2} \S+ +[^:]*?:"
+)
 _ISO = re.compile(
     r"^(?P<stamp>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?) "
     r"(?P<host>\S+) +(?P<tag>[^:]*?): ?(?P<message>.*)$"
@@ -44,14 +47,18 @@ def read(paths: Sequence[Path], options: Options) -> Iterator[Record]:
 
 
 def _month_days(group: list[Path]) -> Iterator[tuple[int, int]]:
-    """(month, day) of every classic line of the group, in order, for year inference."""
+    """(month, day) of every classic line of the group, in order, for year inference.
+
+    Only lines of the classic shape count: a garbage line that happens to start with a
+    month name must not move the year of the good lines around it.
+    """
     for path in group:
         try:
             for raw in raw_lines(path):
-                month = MONTHS.get(raw[:3].decode("ascii", "replace"))
-                day = raw[4:6].strip()
-                if month and day.isdigit():
-                    yield month, int(day)
+                match = _CLASSIC_BYTES.match(raw)
+                month = MONTHS.get(match[1].decode("ascii")) if match else None
+                if month and match:
+                    yield month, int(match[2])
         except (EOFError, OSError, ValueError):
             continue
 

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from .addresses import normalise
 from .lines import text_lines
-from .records import Attempt, Event, FileRead, Options, Record, Skip
+from .records import Attempt, Event, FileRead, Options, Record, Skip, unstorable
 from .stamps import Occurrences
 
 _TRUE = {"true", "t", "1", "yes", "y", "success", "succeeded", "ok", "accepted", "pass"}
@@ -203,6 +203,9 @@ def _json_rows(path: Path) -> Iterator[tuple[int, Mapping[str, object]] | Skip]:
             continue
         if not isinstance(value, dict):
             yield Skip(path.name, number, "JSON line is not an object")
+            continue
+        if reason := unstorable(value):
+            yield Skip(path.name, number, reason)
             continue
         yield number, value
 
