@@ -61,4 +61,7 @@ def write_advice(error: BaseException) -> str:
     if number in (errno.EROFS, errno.EACCES, errno.EPERM):
         return "choose a folder you may write to with --out, or fix its permissions"
 
+    if number in (errno.EEXIST, errno.ENOTDIR):
+        return "--out must name a folder, not a file"
+
     return "fix the cause above and run again"

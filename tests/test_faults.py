@@ -415,3 +415,49 @@ def test_two_runs_into_one_folder_both_finish_complete(
     alone = tmp_path / "alone"
     write_report(result, alone, CLEAR)
     assert files == _files(alone)
+
+
+@pytest.mark.parametrize(
+    ("flag", "content", "code", "expected"),
+    [
+        (
+            "--config",
+            b"\xff\xfe organisation",
+            ExitCode.USAGE,
+            "cannot read it as UTF-8",
+        ),
+        ("--config", b"organisation = [\n", ExitCode.USAGE, "not valid TOML"),
+        ("--attestations", None, ExitCode.USAGE, "cannot read the file"),
+        ("--waivers", b"[[waivers]\n", ExitCode.USAGE, "waivers.toml"),
+        ("--out", b"a file, not a folder", ExitCode.RENDER, "--out must name a folder"),
+    ],
+    ids=[
+        "config-not-utf8",
+        "config-bad-toml",
+        "attestations-missing",
+        "waivers-bad",
+        "out-file",
+    ],
+)
+def test_bad_files_on_the_command_line(
+    audited: tuple[str, AuditResult],
+    tmp_path: Path,
+    flag: str,
+    content: bytes | None,
+    code: int,
+    expected: str,
+) -> None:
+    url, _ = audited
+    path = tmp_path / f"{flag.strip('-')}.toml"
+    if content is not None:
+        path.write_bytes(content)
+    args = ["report", "--database", url, "--month", "2026-02", "-q", "--format", "html"]
+    if flag != "--out":
+        args += ["--out", str(tmp_path / "out")]
+    outcome = CliRunner().invoke(main, [*args, flag, str(path)])
+    output = " ".join(outcome.output.split())
+
+    assert outcome.exit_code == code, output
+    assert expected in output and path.name in output
+    _clean(output)
+    assert not (tmp_path / "out").exists()
