@@ -18,6 +18,7 @@ Each property's case count is bounded (``max_examples``) so the suite stays fast
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -40,8 +41,10 @@ from nexus_audit.ingest.records import (
 
 from .conftest import REAL_DATA, Backend
 
-EXAMPLES = 60
+# A deeper pass: NEXUS_AUDIT_FUZZ_EXAMPLES=1000 pytest tests/test_ingest_fuzz.py -s
+EXAMPLES = int(os.environ.get("NEXUS_AUDIT_FUZZ_EXAMPLES", "60"))
 CASES: Counter[str] = Counter()
+LINES: Counter[str] = Counter()
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -253,6 +256,7 @@ def test_garbage_between_good_lines_is_reported_and_loses_nothing(fmt: Format) -
 
         parsed = fmt.parse(lines)
         CASES[f"garbage:{fmt.name}"] += 1
+        LINES["garbage lines"] += len(garbage)
 
         assert _records(parsed) == expected
         skipped = {s.line for s in _skips(parsed)}
@@ -290,6 +294,7 @@ def test_mutated_input_never_crashes_and_stays_in_the_file(fmt: Format) -> None:
     def run(lines: list[bytes]) -> None:
         parsed = fmt.parse(lines)
         CASES[f"mutated:{fmt.name}"] += 1
+        LINES["mutated lines"] += len(lines)
 
         total = len(lines) + fmt.offset - 1
         assert _lines_read(parsed) == total
@@ -449,4 +454,5 @@ def test_zz_fuzz_case_count_is_recorded(tmp_path: Path) -> None:
     if not CASES:
         pytest.skip("run with the whole module to count cases")
     print("\nfuzz cases:", dict(sorted(CASES.items())), "total", sum(CASES.values()))
+    print("fuzzed lines:", dict(LINES))
     assert sum(CASES.values()) > 0
