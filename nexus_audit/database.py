@@ -144,9 +144,7 @@ def _columns(connection: Connection, mapping: Mapping) -> dict[str, set[str]]:
     """
     current = connection.execute(sa.text("SELECT current_schema()")).scalar_one()
     sources = {name: mapping.source(name) for name in metadata.tables}
-    wanted = {
-        (schema or current, table): name for name, (schema, table) in sources.items()
-    }
+    wanted = {(schema or current, table): name for name, (schema, table) in sources.items()}
 
     rows = connection.execute(
         sa.text(

@@ -129,9 +129,7 @@ def run_query(
             f"table(s) {', '.join(absent)} absent",
         )
 
-    sql, mapped = (mapping or Mapping({})).apply(
-        query.sql, query.tables, connection.dialect
-    )
+    sql, mapped = (mapping or Mapping({})).apply(query.sql, query.tables, connection.dialect)
     log.debug("query %s: %s with %r", query.name, sql, parameters)
     started = time.perf_counter()
 

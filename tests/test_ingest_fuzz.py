@@ -259,8 +259,8 @@ def test_garbage_between_good_lines_is_reported_and_loses_nothing(fmt: Format) -
         LINES["garbage lines"] += len(garbage)
 
         assert _records(parsed) == expected
-        skipped = {s.line for s in _skips(parsed)}
-        assert skipped == {g + fmt.offset for g in garbage_at}
+        skipped = sorted(s.line for s in _skips(parsed))
+        assert skipped == sorted(g + fmt.offset for g in garbage_at)  # each line once
         assert _lines_read(parsed) == len(lines) + fmt.offset - 1
 
     run()

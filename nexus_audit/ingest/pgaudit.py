@@ -53,7 +53,7 @@ def read(paths: Sequence[Path], options: Options) -> Iterator[Record]:
 
 def _file(path: Path, zone: ZoneInfo) -> Iterator[Record]:
     occurrences = Occurrences()
-    open_record: tuple[int, str, str] | None = None
+    open_record: _Open | None = None
     last = 0
 
     for item in text_lines(path):
@@ -64,17 +64,21 @@ def _file(path: Path, zone: ZoneInfo) -> Iterator[Record]:
         last, text = item
 
         if open_record is not None and not _starts_record(text):
-            start, prefix, body = open_record
-            body = f"{body}\n{text}"
-            if _closed(body):
+            open_record.add(last, text)
+            if _closed(open_record.body):
+                record = _record(
+                    path.name,
+                    open_record.start,
+                    open_record.prefix,
+                    open_record.body,
+                    zone,
+                    occurrences,
+                )
+                yield from open_record.outcome(path.name, record)
                 open_record = None
-                record = _record(path.name, start, prefix, body, zone, occurrences)
-                yield from _lines_of(path.name, start, last, record)
-            else:
-                open_record = (start, prefix, body)
             continue
         if open_record is not None:
-            yield from _unterminated(path.name, open_record[0], last - 1)
+            yield from open_record.unterminated(path.name)
             open_record = None
 
         if _MARK not in text:
@@ -85,12 +89,42 @@ def _file(path: Path, zone: ZoneInfo) -> Iterator[Record]:
         if _closed(body):
             yield _record(path.name, last, prefix, body, zone, occurrences)
         else:
-            open_record = (last, prefix, body)
+            open_record = _Open(last, prefix, body)
 
     if open_record is not None:
-        yield from _unterminated(path.name, open_record[0], last)
+        yield from open_record.unterminated(path.name)
 
     yield FileRead(path.name, last)
+
+
+class _Open:
+    """A record whose quoted statement runs on over the next lines."""
+
+    def __init__(self, start: int, prefix: str, body: str) -> None:
+        self.start, self.prefix, self.body = start, prefix, body
+        self.more: list[int] = []
+
+    def add(self, number: int, text: str) -> None:
+        self.body = f"{self.body}\n{text}"
+        self.more.append(number)
+
+    def outcome(self, file: str, record: Record) -> Iterator[Record]:
+        """The record; if it is a Skip, each of its further lines is reported too."""
+        yield record
+        if isinstance(record, Skip):
+            for number in self.more:
+                yield Skip(
+                    file, number, f"part of the pgAudit record at line {self.start}"
+                )
+
+    def unterminated(self, file: str) -> Iterator[Skip]:
+        yield Skip(file, self.start, "pgAudit record whose quoted statement never ends")
+        for number in self.more:
+            yield Skip(
+                file,
+                number,
+                f"part of the unterminated pgAudit record at line {self.start}",
+            )
 
 
 def _starts_record(text: str) -> bool:
@@ -98,22 +132,6 @@ def _starts_record(text: str) -> bool:
     if _MARK not in text:
         return False
     return _LEVEL.search(text.split(_MARK, 1)[0]) is not None
-
-
-def _unterminated(file: str, start: int, end: int) -> Iterator[Skip]:
-    yield Skip(file, start, "pgAudit record whose quoted statement never ends")
-    for number in range(start + 1, end + 1):
-        yield Skip(
-            file, number, f"part of the unterminated pgAudit record at line {start}"
-        )
-
-
-def _lines_of(file: str, start: int, end: int, record: Record) -> Iterator[Record]:
-    """The record of lines ``start``..``end``; if it is a Skip, every line is reported."""
-    yield record
-    if isinstance(record, Skip):
-        for number in range(start + 1, end + 1):
-            yield Skip(file, number, f"part of the pgAudit record at line {start}")
 
 
 def _closed(body: str) -> bool:
