@@ -176,6 +176,8 @@ def _check_toml(path: Path) -> None:
         tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read it as UTF-8 text ({error})") from error
 
 
 def _explain(error: ValidationError, toml_file: Path | None) -> str:

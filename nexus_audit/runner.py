@@ -28,6 +28,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
+from .database import describe
+from .errors import DatabaseError
+from .faults import lost_connection
 from .mapping import Mapping
 from .queries import ParamValue, Query
 
@@ -136,6 +139,12 @@ def run_query(
             chunks = typed_chunks(connection, query, sql, {**parameters, **mapped})
             frame = _concat(query, list(chunks))
     except SQLAlchemyError as error:
+        if _is_disconnect(error):
+            database = describe(connection.engine.url)
+            detail = _error_text(error, timeout_s)
+            raise DatabaseError(
+                lost_connection(database, query.name, detail)
+            ) from error
         elapsed = (time.perf_counter() - started) * 1000
         message = _error_text(error, timeout_s)
         log.warning("query %s failed after %.0f ms: %s", query.name, elapsed, message)
@@ -271,6 +280,13 @@ def _guarded(connection: Connection, timeout_s: float) -> Iterator[None]:
         raise
     finally:
         timer.cancel()
+
+
+def _is_disconnect(error: SQLAlchemyError) -> bool:
+    """True when the connection itself died (server gone, backend terminated)."""
+    if isinstance(error, sa.exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, sa.exc.PendingRollbackError)
 
 
 def _error_text(error: SQLAlchemyError, timeout_s: float) -> str:

@@ -84,7 +84,7 @@ class Stamper:
                     year, month, day, hour, minute, second, tzinfo=self.zone
                 )
                 stamp = local.astimezone(UTC)
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:
             return Skip(
                 file,
                 number,
