@@ -20,6 +20,7 @@ from .database import describe, inventory, open_engine, server_version, snapshot
 from .errors import ConfigError
 from .history import keep
 from .mapping import Mapping
+from .naive_times import naive_time_columns, warnings_for
 from .period import Period
 from .queries import ParamValue, Query, load_queries
 from .results import AuditResult, ControlResult, FrameworkScore, PeriodInfo, QueryRun
@@ -69,6 +70,7 @@ def run_audit(
             lock_timeout_s=settings.lock_timeout_seconds,
         ) as connection:
             tables = inventory(connection, mapping)
+            naive = naive_time_columns(connection, mapping, tables.present)
             server = server_version(connection)
             outcomes = run_queries(
                 connection,
@@ -87,7 +89,12 @@ def run_audit(
     result = _result(
         settings, period, engine, chosen, outcomes, tables.missing_optional, assurance
     )
-    result = result.model_copy(update={"allowlisted": left_out})
+    result = result.model_copy(
+        update={
+            "allowlisted": left_out,
+            "warnings": result.warnings + warnings_for(naive, settings.time_zone),
+        }
+    )
     result = _provenance(result, settings, server, moment)
     result = complete(result, assurance, chosen, period, settings.history_dir)
     return keep(result, settings.history_dir) if settings.history_dir else result

@@ -95,7 +95,7 @@ class Settings(BaseSettings):
     time_zone: str = Field(
         default="UTC", description="IANA zone in which months and days are cut."
     )
-    pdf_evidence_rows: int = Field(default=25, ge=1)
+    pdf_evidence_rows: int = Field(default=10, ge=1)
     html_evidence_rows: int = Field(default=500, ge=1)
     incident_targets: dict[Severity, Target] = Field(
         default_factory=lambda: dict(DEFAULT_TARGETS)
@@ -176,6 +176,8 @@ def _check_toml(path: Path) -> None:
         tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read it as UTF-8 text ({error})") from error
 
 
 def _explain(error: ValidationError, toml_file: Path | None) -> str:

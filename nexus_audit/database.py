@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from .errors import ConfigError, DatabaseError, SchemaError
+from .faults import connect_advice
 from .mapping import Mapping
 from .model import OPTIONAL_TABLES, REQUIRED_TABLES, metadata
 
@@ -89,8 +90,9 @@ def snapshot(
     try:
         connection = engine.connect()
     except SQLAlchemyError as error:
+        detail = _first_line(error)
         raise DatabaseError(
-            f"cannot connect to {describe(engine.url)}: {_first_line(error)}"
+            f"cannot connect to {describe(engine.url)}: {detail}; {connect_advice(detail)}"
         ) from error
 
     try:

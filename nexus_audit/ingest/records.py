@@ -76,6 +76,28 @@ class FileRead:
 Record = Attempt | Event | Skip | FileRead
 
 
+def unstorable(value: object) -> str | None:
+    """Why ``value`` (nested) cannot be stored as database text, or None.
+
+    A NUL character or a lone UTF-16 surrogate, both possible through JSON escapes
+    (``\\u0000``, ``\\ud800``), would fail the whole ingestion transaction on
+    PostgreSQL; the record holding one is skipped instead.
+    """
+    if isinstance(value, str):
+        if "\x00" in value:
+            return "a value holds a NUL character"
+        if any("\ud800" <= char <= "\udfff" for char in value):
+            return "a value holds an unpaired surrogate (invalid Unicode)"
+        return None
+    if isinstance(value, dict):
+        return next(
+            (r for k, v in value.items() if (r := unstorable(k) or unstorable(v))), None
+        )
+    if isinstance(value, list | tuple):
+        return next((r for v in value if (r := unstorable(v))), None)
+    return None
+
+
 @dataclass(frozen=True)
 class Options:
     """How to read inputs: the year of year-less syslog lines, the zone of naive times.

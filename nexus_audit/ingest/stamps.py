@@ -111,7 +111,7 @@ class Stamper:
                 return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
             local = datetime(year, month, day, hour, minute, second, tzinfo=self.zone)
             return local.astimezone(UTC)
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:
             return f"impossible date {year}-{month:02d}-{day:02d} {clock}: {error}"
 
     def _make(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 
-from ..results import AuditResult, QueryRun
+from ..results import AuditResult, ControlResult, QueryRun
 from .widths import percentages
 
 _NUMERIC_WORDS = ("int", "float", "double", "numeric", "decimal", "real")
@@ -132,3 +133,18 @@ def evidence_tables(result: AuditResult, row_cap: int) -> dict[str, EvidenceTabl
         name: _table(name, runs.get(name), result.evidence.get(name), row_cap)
         for name in names
     }
+
+
+def first_showings(controls: Iterable[ControlResult]) -> dict[str, str]:
+    """Query name -> the control, in report order, under which its evidence is printed.
+
+    A query that serves several controls is printed once; the others point to it, which
+    keeps the PDF's length bound by the number of queries rather than of controls.
+    """
+    shown: dict[str, str] = {}
+
+    for control in controls:
+        for name in control.queries:
+            shown.setdefault(name, control.control_id)
+
+    return shown

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..errors import RenderError
+from ..faults import write_advice
 from ..results import AuditResult
 from . import csv_export as _csv
 from . import manifest as _manifest
@@ -48,9 +49,14 @@ class _Staging:
         self.current: Path | None = None
 
     def directory(self, path: Path) -> None:
-        if not path.is_dir():
+        """Make ``path`` unless it exists; another run may make it at the same moment."""
+        try:
             path.mkdir(parents=True)
-            self.made_dirs.append(path)
+        except FileExistsError:
+            if not path.is_dir():
+                raise
+            return
+        self.made_dirs.append(path)
 
     def write(self, final: Path, data: bytes) -> Path:
         """Stage ``data`` for ``final``."""
@@ -88,7 +94,9 @@ class _Staging:
                 self.discard()
                 moved = ", ".join(str(p) for p in done) or "none"
                 message = f"could not move {final} into place ({exc})"
-                raise RenderError(f"{message}; already replaced: {moved}") from exc
+                raise RenderError(
+                    f"{message}; already replaced: {moved}; {write_advice(exc)}"
+                ) from exc
             done.append(final)
 
 
@@ -261,7 +269,8 @@ def write_report(
             raise
         step = run.stage.current or run.out_dir
         message = (
-            f"writing {step} failed: {type(exc).__name__}: {exc}; nothing was replaced"
+            f"writing {step} failed: {type(exc).__name__}: {exc}; nothing was "
+            f"replaced: {write_advice(exc)}"
         )
         raise RenderError(message) from exc
 
