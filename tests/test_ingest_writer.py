@@ -184,3 +184,13 @@ def test_a_batch_refused_in_the_background_leaves_nothing_behind(
         engine.dispose()
 
     assert _count(backend.url) == (0, 0)
+
+
+def test_values_of_another_type_are_converted_as_before(backend: Backend) -> None:
+    odd = Attempt("k", WHEN, 123, None, 1, mfa_used=0, latitude=5)  # type: ignore[arg-type]
+
+    assert _store(backend.url, [odd], []) == (1, 0)
+    rows = _rows(
+        backend.url, "SELECT username, success, mfa_used, latitude FROM login_attempts"
+    )
+    assert rows == [("123", True, False, 5.0)]

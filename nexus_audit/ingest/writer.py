@@ -20,6 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import sqlalchemy as sa
@@ -59,6 +60,12 @@ _EVENT_TYPES = {
     "outcome": pa.string(),
     "details": pa.string(),
     "username": pa.string(),
+}
+_PANDAS_TYPES: dict[Any, Any] = {
+    pa.int64(): "Int64",
+    pa.string(): "string",
+    pa.bool_(): "boolean",
+    pa.float64(): "Float64",
 }
 # One encoder for every event: json.dumps would build a new one per call.
 _JSON = json.JSONEncoder(ensure_ascii=False, default=str)
@@ -138,11 +145,21 @@ def _first_of_each(records: Sequence[_R]) -> tuple[list[int], Sequence[_R]]:
 def _table(columns: dict[str, list[Any]], types: dict[str, pa.DataType]) -> pa.Table:
     """Columns as an Arrow table; NaN counts as missing, as in a DataFrame."""
     return pa.table(
-        {
-            name: pa.array(values, types[name], from_pandas=True)
-            for name, values in columns.items()
-        }
+        {name: _column(values, types[name]) for name, values in columns.items()}
     )
+
+
+def _column(values: list[Any], kind: pa.DataType) -> pa.Array:
+    try:
+        return pa.array(values, kind, from_pandas=True)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        # A value of another type than declared (a number as a user name): convert the
+        # column as pandas does, 1 → "1", 1 → True, as the writer always has.
+        if kind == _UTC:
+            times = pd.to_datetime(pd.Series(values, dtype="object"), utc=True)
+            return pa.Array.from_pandas(times).cast(kind)
+        converted = pd.Series(values, dtype="object").astype(_PANDAS_TYPES[kind])
+        return pa.Array.from_pandas(converted).cast(kind)
 
 
 def _details(event: Event) -> str:
