@@ -51,7 +51,7 @@ def describe(url: str | sa.URL) -> str:
 
 
 def open_engine(
-    url: str, *, read_only: bool = True, password_file: Path | None = None
+    url: str | sa.URL, *, read_only: bool = True, password_file: Path | None = None
 ) -> Engine:
     """An engine for ``url``; DuckDB files are opened read-only unless told otherwise.
 
@@ -91,6 +91,7 @@ def snapshot(
     except SQLAlchemyError as error:
         raise DatabaseError(
             f"cannot connect to {describe(engine.url)}: {_first_line(error)}"
+            f"{_ssl_hint(engine.url, error)}"
         ) from error
 
     try:
@@ -232,11 +233,23 @@ def _is_file(url: sa.URL) -> bool:
     return bool(url.database) and url.database != ":memory:"
 
 
-def _mask(url: str) -> str:
+def _mask(url: str | sa.URL) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return "<unparsable URL>"
+
+
+def _ssl_hint(url: sa.URL, error: BaseException) -> str:
+    """Name the sslmode option when libpq refused to connect over (or without) SSL."""
+    mode = url.query.get("sslmode")
+    if mode is None or "SSL" not in str(error):
+        return ""
+
+    return (
+        f" (connection option sslmode={mode!s}, from 'database.options.sslmode' or the "
+        "URL: enable SSL on the server, or choose the sslmode it supports)"
+    )
 
 
 def _first_line(error: BaseException) -> str:
