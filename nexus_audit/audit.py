@@ -106,13 +106,7 @@ def _engine(database: str | Engine | None, settings: Settings) -> Engine:
     if isinstance(database, Engine):
         return database
 
-    if database and settings.database is not None:
-        raise ConfigError(
-            "'--database' (or the database argument) and the 'database' setting "
-            "([database] or NEXUS_AUDIT_DATABASE__*) both name the database; give one"
-        )
-
-    url = database or settings_url(settings)
+    url = database or settings_url(settings)  # the argument (--database) outranks both
     if not url:
         raise ConfigError(
             "no database to audit: pass --database URL, set database_url or the "

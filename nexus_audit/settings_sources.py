@@ -47,6 +47,7 @@ def effective_settings(
     url = overrides.get("database_url") or settings_url(settings)
     shown_url = _masked_url(url) if url is not None else "(not set)"
     built = "built from database.*" if settings.database is not None else "database_url"
+    built = "command line (--database)" if overrides.get("database_url") else built
     rows.append(SettingSource("database (effective URL)", shown_url, built))
     passed, source = password_source(settings, url)
     rows.append(SettingSource("database password", "***" if passed else "—", source))

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from sqlalchemy.engine import make_url
 
-from nexus_audit import run_audit
 from nexus_audit.cli import main
 from nexus_audit.config import DatabaseParts, Settings, load_settings
 from nexus_audit.database import open_engine, snapshot
@@ -100,11 +99,26 @@ def test_url_and_parts_together_are_an_error_naming_both(
     assert "pw1" not in str(caught.value)
 
 
-def test_the_database_flag_and_parts_together_are_an_error() -> None:
-    settings = Settings(database=DatabaseParts(host="db.internal"))
+def test_the_database_flag_outranks_the_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, '[database]\nhost = "db.internal"\n')
+    monkeypatch.setenv("COLUMNS", "400")
+    flag = "duckdb:///elsewhere.duckdb"
 
-    with pytest.raises(ConfigError, match="'--database'.*'database' setting"):
-        run_audit("duckdb:///x.duckdb", PERIOD, settings=settings)
+    outcome = CliRunner().invoke(
+        main, ["config", "show", "--config", str(path), "--database", flag]
+    )
+
+    assert outcome.exit_code == 0, outcome.output
+    lines = outcome.output.splitlines()
+    assert not [line for line in lines if line.startswith("database.host")]
+    url_row = next(line for line in lines if line.startswith("database_url "))
+    assert flag in url_row and url_row.rstrip().endswith("command line")
+    effective = next(line for line in lines if line.startswith("database (effective"))
+    assert flag in effective and effective.rstrip().endswith(
+        "command line (--database)"
+    )
 
 
 def test_a_password_in_the_settings_file_is_refused(tmp_path: Path) -> None:
