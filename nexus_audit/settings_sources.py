@@ -12,10 +12,8 @@ from typing import Any
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from .config import DatabaseParts, Settings, load_settings, settings_file
+from .config import SECRET_WORDS, DatabaseParts, Settings, load_settings, settings_file
 from .database_url import password_source, settings_url
-
-_SECRET_WORDS = ("password", "secret", "key", "token")
 
 
 @dataclass(frozen=True)
@@ -138,7 +136,7 @@ def _file_keys(path: Path | None) -> dict[str, int]:
 def _shown(key: str, value: Any) -> str:
     if key == "database_url" and isinstance(value, str):
         return _masked_url(value)
-    if any(word in key for word in _SECRET_WORDS) and not key.endswith("_file"):
+    if any(word in key for word in SECRET_WORDS) and not key.endswith("_file"):
         return "(not set)" if value in (None, "") else "*** (set)"
     if hasattr(value, "model_dump"):
         value = value.model_dump(mode="json")
