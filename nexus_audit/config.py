@@ -254,7 +254,7 @@ def load_settings(path: Path | str | None = None, **overrides: Any) -> Settings:
     toml_file = settings_file(path)
     given = {key: value for key, value in overrides.items() if value is not None}
     if "database_url" in given:
-        given["database"] = None  # a URL on the command line outranks parts from anywhere
+        given["database"] = None  # a URL on the command line outranks any parts
 
     if toml_file is not None:
         _check_toml(toml_file)

@@ -16,6 +16,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from ..pseudonym import LIST_SEPARATOR, Pseudonymiser, column_kind, personal_columns
+from ..result_parts import FindingChange
 from ..results import AuditResult
 from ..rules import finding_key
 
@@ -84,13 +85,16 @@ class KeyPseudonyms:
         update: dict[str, object] = {"controls": controls, "waivers": waivers}
 
         if result.trend is not None:
-            changes = tuple(
-                change.model_copy(update={"finding_id": self.finding_id(change.finding_id)})
-                for change in result.trend.changes
-            )
+            changes = tuple(map(self._change, result.trend.changes))
             update["trend"] = result.trend.model_copy(update={"changes": changes})
 
         return result.model_copy(update=update)
+
+
+    def _change(self, change: FindingChange) -> FindingChange:
+        return change.model_copy(
+            update={"finding_id": self.finding_id(change.finding_id)}
+        )
 
 
 def _is_plain(part: str) -> bool:

@@ -106,7 +106,9 @@ def _check_formats(formats: Sequence[str]) -> tuple[str, ...]:
     known = (*FORMATS, *OUTPUT_FORMATS)
     unknown = sorted(set(formats) - set(known))
     if unknown or isinstance(formats, str):
-        raise RenderError(f"unknown report format(s) {unknown or formats!r}; use {known}")
+        raise RenderError(
+            f"unknown report format(s) {unknown or formats!r}; use {known}"
+        )
 
     return tuple(f for f in known if f in formats)
 
