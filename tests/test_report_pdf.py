@@ -103,11 +103,11 @@ def test_every_evidence_file_is_attached_unchanged(
     folder = written["pdf"].parent
     on_disk = {
         p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in (folder / "evidence").iterdir()
+        for p in [*(folder / "evidence").iterdir(), folder / "results.json"]
     }
     attached = {name: data[0] for name, data in reader.attachments.items()}
 
-    assert set(attached) == set(on_disk) and "evidence/audit-result.json" in attached
+    assert set(attached) == set(on_disk) and "results.json" in attached
     for name, data in on_disk.items():
         assert attached[name] == data, name
     assert len(reader.trailer["/Root"]["/AF"]) == len(on_disk)
