@@ -17,6 +17,7 @@ from .assurance import Assurance, complete, load_assurance
 from .checklists import Framework, load_frameworks
 from .config import DEFAULT_TARGETS, Settings, load_settings
 from .database import describe, inventory, open_engine, server_version, snapshot
+from .database_url import settings_url
 from .errors import ConfigError
 from .history import keep
 from .mapping import Mapping
@@ -112,11 +113,11 @@ def _engine(database: str | Engine | None, settings: Settings) -> Engine:
     if isinstance(database, Engine):
         return database
 
-    url = database or settings.database_url
+    url = database or settings_url(settings)  # the argument (--database) outranks both
     if not url:
         raise ConfigError(
-            "no database to audit: pass --database URL, set database_url in "
-            "nexus-audit.toml, or set NEXUS_AUDIT_DATABASE_URL"
+            "no database to audit: pass --database URL, set database_url or the "
+            "[database] parts in nexus-audit.toml, or set NEXUS_AUDIT_DATABASE_URL"
         )
 
     return open_engine(url, password_file=settings.database_password_file)

@@ -52,7 +52,7 @@ def describe(url: str | sa.URL) -> str:
 
 
 def open_engine(
-    url: str, *, read_only: bool = True, password_file: Path | None = None
+    url: str | sa.URL, *, read_only: bool = True, password_file: Path | None = None
 ) -> Engine:
     """An engine for ``url``; DuckDB files are opened read-only unless told otherwise.
 
@@ -92,7 +92,8 @@ def snapshot(
     except SQLAlchemyError as error:
         detail = _first_line(error)
         raise DatabaseError(
-            f"cannot connect to {describe(engine.url)}: {detail}; {connect_advice(detail)}"
+            f"cannot connect to {describe(engine.url)}: {detail}"
+            f"{_ssl_hint(engine.url, error)}; {connect_advice(detail)}"
         ) from error
 
     try:
@@ -234,11 +235,23 @@ def _is_file(url: sa.URL) -> bool:
     return bool(url.database) and url.database != ":memory:"
 
 
-def _mask(url: str) -> str:
+def _mask(url: str | sa.URL) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return "<unparsable URL>"
+
+
+def _ssl_hint(url: sa.URL, error: BaseException) -> str:
+    """Name the sslmode option when libpq refused to connect over (or without) SSL."""
+    mode = url.query.get("sslmode")
+    if mode is None or "SSL" not in str(error):
+        return ""
+
+    return (
+        f" (connection option sslmode={mode!s}, from 'database.options.sslmode' or the "
+        "URL: enable SSL on the server, or choose the sslmode it supports)"
+    )
 
 
 def _first_line(error: BaseException) -> str:

@@ -367,7 +367,7 @@ def test_interrupted_or_failed_render_leaves_the_previous_report(
     write_report(result, tmp_path, CLEAR)
     before = _files(tmp_path)
     assert "report.html" in before and "manifest.json" in before
-    assert "evidence/audit-result.json" in before
+    assert "results.json" in before
 
     def interrupted(*args: object, **kwargs: object) -> Any:
         raise KeyboardInterrupt

@@ -61,7 +61,11 @@ def test_appendix_indexes_every_query_and_prints_only_the_unshown(html: str) -> 
     assert f"{fx.LONG_QUERY} {fx.LONG_ROWS} under PCI-8.3.4" in text
     # The fixture's failed query is named by PCI-7.2.4 (access control) and ran in error.
     assert f"{fx.FAILED_QUERY} error under PCI-7.2.4" in text
-    # No control of the body names a query outside the fixture's; none is printed below.
+    # PCI-10.2.1 passes: the two queries only it relies on are sampled, not printed.
+    assert "daily_audit_summary 4 sampled (controls pass)" in text
+    assert "failed_logins_per_day 3 sampled (controls pass)" in text
+    assert 'data-query="daily_audit_summary"' not in html
+    # Every other query is printed under a control above; none is printed below.
     assert 'data-query="' not in appendix.split("</table>", 1)[1]
 
 

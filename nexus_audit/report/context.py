@@ -9,7 +9,7 @@ from .charts import audit_charts
 from .families import Family, families
 from .sample import default_seed, samples
 from .summary_charts import severity_chart, trend_chart
-from .views import evidence_tables, first_showings
+from .views import evidence_tables, first_showings, passing_only
 
 # Report sections that list controls with their evidence, by ControlResult.section, in
 # the order the report prints them.
@@ -99,6 +99,7 @@ def build_context(
     tables = evidence_tables(result, row_cap)
     by_section = _by_section(result)
     shown_under = first_showings(c for s in CONTROL_SECTIONS for c in by_section[s])
+    sampled = passing_only(result.controls)
     seed = default_seed(result) if shown.sample_seed is None else shown.sample_seed
 
     return {
@@ -118,7 +119,10 @@ def build_context(
         "own_parameters": _own_parameters(result),
         "tables": tables,
         "shown_under": shown_under,
-        "appendix": [t for name, t in tables.items() if name not in shown_under],
+        "sampled_only": sampled,
+        "appendix": [
+            t for name, t in tables.items() if name not in shown_under.keys() | sampled
+        ],
         "charts": audit_charts(result),
         "severity_chart": severity_chart(result),
         "trend_chart": trend_chart(result),
