@@ -26,6 +26,7 @@ from .queries import ParamValue, Query, load_queries
 from .results import AuditResult, ControlResult, FrameworkScore, PeriodInfo, QueryRun
 from .runner import Outcome, Progress, iso, run_queries
 from .scoring import score_framework
+from .vocabulary import unknown_value_warnings
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ def run_audit(
         ) as connection:
             tables = inventory(connection, mapping)
             server = server_version(connection)
+            unknown = unknown_value_warnings(connection, mapping, tables.present)
             outcomes = run_queries(
                 connection,
                 needed,
@@ -88,7 +90,9 @@ def run_audit(
     result = _result(
         settings, period, engine, chosen, outcomes, tables.missing_optional, assurance
     )
-    result = result.model_copy(update={"allowlisted": left_out})
+    result = result.model_copy(
+        update={"allowlisted": left_out, "warnings": (*result.warnings, *unknown)}
+    )
     result = _provenance(result, settings, server, moment)
     result = complete(result, assurance, chosen, period, settings.history_dir)
     return keep(result, settings.history_dir) if settings.history_dir else result

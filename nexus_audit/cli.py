@@ -453,6 +453,8 @@ def doctor(
         # Plain echo: a statement must survive copy and paste unwrapped.
         click.echo(f"\n-- {found.dialect}: recommended indexes (nexus-audit never creates them)")
         click.echo("\n".join(found.statements) or "-- none")
+        for warning in found.warnings:
+            _err.print(f"warning: {warning}", highlight=False, markup=False)
         return ExitCode.OK
 
     sys.exit(_guard(work))

@@ -61,7 +61,7 @@ class QueryRun(Frozen):
     parameters: dict[str, str | int | float | bool] = Field(
         description="Bound values, as sent (timestamps in ISO form)."
     )
-    status: str = Field(description="ok, error or missing_table.")
+    status: str = Field(description="ok, error, missing_table or missing_column.")
     row_count: int = 0
     duration_ms: float = 0.0
     error: str | None = None

@@ -93,6 +93,7 @@ def build_context(
         "unevaluated": [c for c in result.controls if c.status in UNEVALUATED],
         "failed_queries": [q for q in result.queries if q.status == "error"],
         "missing_tables": [q for q in result.queries if q.status == "missing_table"],
+        "missing_columns": [q for q in result.queries if q.status == "missing_column"],
         "tables_read": _tables_read(result),
         "tables": tables,
         "appendix": list(tables.values()),
