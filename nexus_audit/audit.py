@@ -91,7 +91,11 @@ def run_audit(
         settings, period, engine, chosen, outcomes, tables.missing_optional, assurance
     )
     result = result.model_copy(
-        update={"allowlisted": left_out, "warnings": (*result.warnings, *unknown)}
+        update={
+            "allowlisted": left_out,
+            "warnings": (*result.warnings, *unknown),
+            "mapping": settings.mapping,
+        }
     )
     result = _provenance(result, settings, server, moment)
     result = complete(result, assurance, chosen, period, settings.history_dir)

@@ -209,7 +209,7 @@ def _check_type(
     raise SchemaError(
         f"setting 'mapping.{table}.columns.{column.name}' = {theirs!r} is {found} "
         f"({data_type}) in {source}, the model's {table}.{column.name} needs {needed}: "
-        f"map a {needed} column, or a view that casts it (or joins names to ids)"
+        "map a column of that type, or a view that casts it (or joins names to ids)"
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from .mapping import TableMap
 from .result_parts import (
     AttestationRecord,
     FamilyScore,
@@ -177,6 +178,10 @@ class AuditResult(BaseModel):
     )
     database_server: str = Field(
         default="", description="Engine and server version, as the database reports it."
+    )
+    mapping: dict[str, TableMap] = Field(
+        default_factory=dict,
+        description="Where each mapped model table was read from (setting 'mapping').",
     )
     run_by: str = Field(default="", description="Who ran the audit (setting or OS user).")
     score_history: tuple[ScorePoint, ...] = Field(

@@ -7,6 +7,7 @@ figure below is counted from the rows written here.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 from nexus_audit import SchemaError, run_audit
 from nexus_audit.config import Settings
 from nexus_audit.doctor import diagnose
+from nexus_audit.report import ReportOptions, render_html
 from nexus_audit.results import Status
 
 from .conftest import Backend
@@ -173,3 +175,24 @@ def test_absent_tables_log_one_warning(
     assert len(summary) == 1
     assert per_query and all(r.levelno == logging.INFO for r in per_query)
     assert not [r for r in warnings if "not run:" in r.getMessage()]
+
+
+def test_methodology_shows_the_mapping(app: Backend) -> None:
+    result = run_audit(app.url, MONTH, settings=Settings(mapping=mapping()))
+
+    page = render_html(result, options=ReportOptions(sample_rows=0))
+    section = page[page.index("Mapping to the audited schema") :]
+    section = section[: section.index("</table>")]
+
+    rows = re.findall(r"<tr>\s*<td><code>(\w+)</code></td>\s*<td><code>(\w+)</code>", section)
+    assert rows == [
+        ("audit_log", "events"),
+        ("login_attempts", "signins"),
+        ("users", "people"),
+    ]
+    assert "<code>user_id</code> ← <code>id</code>" in section
+    assert "<code>terminated_at</code>" in section
+    assert "ENABLED → active" in section
+    assert result.mapping["users"].table == "people"
+    reread = type(result).model_validate_json(result.model_dump_json())
+    assert reread.mapping == result.mapping
