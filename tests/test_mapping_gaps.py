@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from nexus_audit import SchemaError, run_audit
 from nexus_audit.config import Settings
+from nexus_audit.database import type_family
 from nexus_audit.doctor import diagnose
 from nexus_audit.report import ReportOptions, render_html
 from nexus_audit.results import Status
@@ -196,3 +197,26 @@ def test_methodology_shows_the_mapping(app: Backend) -> None:
     assert result.mapping["users"].table == "people"
     reread = type(result).model_validate_json(result.model_dump_json())
     assert reread.mapping == result.mapping
+
+
+@pytest.mark.parametrize(
+    ("data_type", "family"),
+    [
+        ("bigint", "integer"),
+        ("INTEGER", "integer"),
+        ("HUGEINT", "integer"),
+        ("character varying", "text"),
+        ("VARCHAR", "text"),
+        ("timestamp with time zone", "timestamp"),
+        ("TIMESTAMP", "timestamp"),
+        ("boolean", "boolean"),
+        ("double precision", "numeric"),
+        ("DECIMAL(18,3)", "numeric"),
+        ("interval", "interval"),
+        ("date", "date"),
+        ("point", None),
+        ("USER-DEFINED", None),
+    ],
+)
+def test_type_families_of_both_engines(data_type: str, family: str | None) -> None:
+    assert type_family(data_type) == family
