@@ -186,7 +186,9 @@ def _check_columns(table: str, found: dict[str, str], mapping: Mapping) -> None:
             raise SchemaError(
                 f"table {_where(mapping, table)} lacks column {theirs!r}, which the "
                 f"model's {table}.{column.name} is read from; set "
-                f"'mapping.{table}.columns.{column.name}' to the right column"
+                f"'mapping.{table}.columns.{column.name}' to the right column, or list "
+                f"{column.name!r} in 'mapping.{table}.absent' if you have none (the "
+                "queries reading it then read 'no data')"
             )
         raise SchemaError(
             f"table {table} lacks column {column.name}; the README's data model lists "

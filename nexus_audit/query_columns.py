@@ -6,11 +6,14 @@ column is resolved through aliases, common table expressions and subqueries to t
 model table it comes from. Where the parser cannot tell (a column named through
 ``SELECT *`` of a subquery, or left unqualified between two tables), the column counts
 as read from every table of the query that has one of that name: better a control that
-reads "no data" than one that passes on NULLs.
+reads "no data" than one that passes on NULLs. SQL the parser rejects falls back to
+matching column names as words, with the same bias.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from functools import cache
 
 import sqlglot
@@ -19,9 +22,10 @@ from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.qualify import qualify
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
-from .errors import QueryFileError
 from .model import metadata
 from .queries import Query
+
+log = logging.getLogger(__name__)
 
 ColumnsRead = dict[str, frozenset[str]]
 
@@ -47,13 +51,23 @@ def _parsed(name: str, sql: str, tables: tuple[str, ...]) -> ColumnsRead:
             quote_identifiers=False,
         )
     except SqlglotError as error:
-        raise QueryFileError(f"query {name!r}: cannot parse its SQL: {error}") from error
+        log.info("query %s: sqlglot cannot parse it (%s); matching names", name, error)
+        return _by_name(sql, tables)
 
     found: dict[str, set[str]] = {}
     for scope in traverse_scope(tree):
         _scope_columns(scope, schema, found)
 
     return {table: frozenset(columns) for table, columns in found.items()}
+
+
+def _by_name(sql: str, tables: tuple[str, ...]) -> ColumnsRead:
+    """Every model column whose name appears as a word in ``sql``: a safe excess."""
+    words = set(re.findall(r"\w+", sql.lower()))
+    return {
+        table: frozenset(c.name for c in metadata.tables[table].columns if c.name in words)
+        for table in tables
+    }
 
 
 def _scope_columns(

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import sqlglot
 
-from nexus_audit import SchemaError, run_audit
+from nexus_audit import SchemaError, query_columns, run_audit
 from nexus_audit.config import Settings
 from nexus_audit.database import type_family
 from nexus_audit.doctor import diagnose
@@ -220,3 +221,14 @@ def test_methodology_shows_the_mapping(app: Backend) -> None:
 )
 def test_type_families_of_both_engines(data_type: str, family: str | None) -> None:
     assert type_family(data_type) == family
+
+
+def test_unparsable_sql_falls_back_to_names() -> None:
+    # sqlglot rejects this; every model column named as a word counts as read.
+    sql = "SELECT mfa_enabled, status FROM users WHERE (("
+    with pytest.raises(sqlglot.errors.ParseError):
+        sqlglot.parse_one(sql, read="postgres")
+
+    reads = query_columns._parsed("odd", sql, ("users",))
+
+    assert reads == {"users": frozenset({"mfa_enabled", "status"})}
