@@ -225,7 +225,7 @@ _FAMILIES = (
 
 
 def type_family(data_type: str) -> str | None:
-    """The family of an information_schema data_type (either engine), None if another."""
+    """The family of an information_schema data_type (either engine), else None."""
     name = data_type.lower()
     if name == "date" or name.startswith("interval"):
         return name.split()[0]

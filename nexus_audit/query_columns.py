@@ -65,7 +65,7 @@ def _by_name(sql: str, tables: tuple[str, ...]) -> ColumnsRead:
     """Every model column whose name appears as a word in ``sql``: a safe excess."""
     words = set(re.findall(r"\w+", sql.lower()))
     return {
-        table: frozenset(c.name for c in metadata.tables[table].columns if c.name in words)
+        table: frozenset(c.name for c in metadata.tables[table].c if c.name in words)
         for table in tables
     }
 

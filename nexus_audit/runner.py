@@ -175,7 +175,8 @@ def _not_run(
     if absent:
         return "missing_table", f"table(s) {', '.join(absent)} absent"
 
-    declared = [t for t in query.tables if t in mapping.tables and mapping.tables[t].absent]
+    entries = [mapping.tables[t] for t in query.tables if t in mapping.tables]
+    declared = any(entry.absent for entry in entries)
     columns = mapping.absent_read(columns_read(query)) if declared else []
     if columns:
         named = "; ".join(

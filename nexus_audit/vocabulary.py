@@ -59,7 +59,7 @@ def _unknown(
     column: str,
     allowed: tuple[str, ...],
 ) -> list[tuple[str, int]]:
-    """(value, rows) for each value of ``column`` outside ``allowed``, most rows first."""
+    """(value, rows) for each value of ``column`` outside ``allowed``, most first."""
     quote = connection.dialect.identifier_preparer.quote_identifier
     names = ", ".join(f":allowed_{index}" for index in range(len(allowed)))
     value = f"CAST({quote(column)} AS VARCHAR)"
