@@ -27,6 +27,7 @@ from .queries import ParamValue, Query, load_queries
 from .results import AuditResult, ControlResult, FrameworkScore, PeriodInfo, QueryRun
 from .runner import Outcome, Progress, iso, run_queries
 from .scoring import score_framework
+from .vocabulary import unknown_value_warnings
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ def run_audit(
             tables = inventory(connection, mapping)
             naive = naive_time_columns(connection, mapping, tables.present)
             server = server_version(connection)
+            unknown = unknown_value_warnings(connection, mapping, tables.present)
             outcomes = run_queries(
                 connection,
                 needed,
@@ -93,7 +95,10 @@ def run_audit(
     result = result.model_copy(
         update={
             "allowlisted": left_out,
-            "warnings": result.warnings + warnings_for(naive, settings.time_zone),
+            "warnings": (
+                *result.warnings, *warnings_for(naive, settings.time_zone), *unknown
+            ),
+            "mapping": settings.mapping,
         }
     )
     result = _provenance(result, settings, server, moment)

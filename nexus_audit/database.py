@@ -9,6 +9,7 @@ the same state even across transactions.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -130,15 +131,13 @@ def inventory(connection: Connection, mapping: Mapping | None = None) -> Invento
 
     absent = tuple(name for name in OPTIONAL_TABLES if name not in columns)
     if absent:
-        log.warning(
-            "optional table(s) absent, their controls read 'no data': %s", absent
-        )
+        log.info("optional table(s) absent, their controls read 'no data': %s", absent)
 
     return Inventory(frozenset(present), absent)
 
 
-def _columns(connection: Connection, mapping: Mapping) -> dict[str, set[str]]:
-    """Their column names per model table found, from information_schema.
+def _columns(connection: Connection, mapping: Mapping) -> dict[str, dict[str, str]]:
+    """Their column names and data types per model table found, from information_schema.
 
     Both engines answer this standard view; duckdb-engine's inspector does not work on
     every DuckDB release.
@@ -149,7 +148,7 @@ def _columns(connection: Connection, mapping: Mapping) -> dict[str, set[str]]:
 
     rows = connection.execute(
         sa.text(
-            "SELECT table_schema, table_name, column_name "
+            "SELECT table_schema, table_name, column_name, data_type "
             "FROM information_schema.columns "
             "WHERE table_schema IN :schemas AND table_name IN :tables"
         ).bindparams(
@@ -161,12 +160,12 @@ def _columns(connection: Connection, mapping: Mapping) -> dict[str, set[str]]:
             "tables": sorted({table for _, table in wanted}),
         },
     )
-    found: dict[str, set[str]] = {}
+    found: dict[str, dict[str, str]] = {}
 
-    for schema, table, column in rows:
+    for schema, table, column, data_type in rows:
         model_table = wanted.get((schema, table))
         if model_table is not None:
-            found.setdefault(model_table, set()).add(column)
+            found.setdefault(model_table, {})[column] = str(data_type)
 
     return found
 
@@ -177,9 +176,11 @@ def _where(mapping: Mapping, table: str) -> str:
     return table
 
 
-def _check_columns(table: str, found: set[str], mapping: Mapping) -> None:
+def _check_columns(table: str, found: dict[str, str], mapping: Mapping) -> None:
     for column in metadata.tables[table].columns:
         theirs = mapping.their_column(table, column.name)
+        if theirs is not None and theirs in found and table in mapping.tables:
+            _check_type(table, column, theirs, found[theirs], mapping)
         if column.info.get("optional") or theirs is None or theirs in found:
             continue
 
@@ -187,12 +188,73 @@ def _check_columns(table: str, found: set[str], mapping: Mapping) -> None:
             raise SchemaError(
                 f"table {_where(mapping, table)} lacks column {theirs!r}, which the "
                 f"model's {table}.{column.name} is read from; set "
-                f"'mapping.{table}.columns.{column.name}' to the right column"
+                f"'mapping.{table}.columns.{column.name}' to the right column, or list "
+                f"{column.name!r} in 'mapping.{table}.absent' if you have none (the "
+                "queries reading it then read 'no data')"
             )
         raise SchemaError(
             f"table {table} lacks column {column.name}; the README's data model lists "
             f"the columns each table must have (or map it: 'mapping.{table}.columns')"
         )
+
+
+def _check_type(
+    table: str, column: sa.Column[object], theirs: str, data_type: str, mapping: Mapping
+) -> None:
+    """Refuse a mapped column whose type family differs from the model column's."""
+    needed = model_family(column)
+    found = type_family(data_type)
+    if found is None or needed is None or found == needed:
+        return
+    if needed == "numeric" and found == "integer":
+        return
+
+    source = mapping.tables[table].table
+    raise SchemaError(
+        f"setting 'mapping.{table}.columns.{column.name}' = {theirs!r} is {found} "
+        f"({data_type}) in {source}, the model's {table}.{column.name} needs {needed}: "
+        "map a column of that type, or a view that casts it (or joins names to ids)"
+    )
+
+
+_INTEGER = re.compile(r"^u?(tiny|small|big|huge)?int(eger)?\d*$|^(big|small)?serial$")
+_FAMILIES = (
+    ("timestamp", ("timestamp",)),
+    ("boolean", ("bool",)),
+    ("numeric", ("numeric", "decimal", "real", "double", "float")),
+    ("text", ("char", "text", "string")),
+)
+
+
+def type_family(data_type: str) -> str | None:
+    """The family of an information_schema data_type (either engine), else None."""
+    name = data_type.lower()
+    if name == "date" or name.startswith("interval"):
+        return name.split()[0]
+    if _INTEGER.match(name):
+        return "integer"
+
+    for family, words in _FAMILIES:
+        if any(word in name for word in words):
+            return family
+
+    return None
+
+
+def model_family(column: sa.Column[object]) -> str | None:
+    """The family of a model column's SQLAlchemy type."""
+    kind = column.type
+    if isinstance(kind, sa.DateTime):
+        return "timestamp"
+    if isinstance(kind, sa.Boolean):
+        return "boolean"
+    if isinstance(kind, sa.Integer):
+        return "integer"
+    if isinstance(kind, sa.Float | sa.Numeric):
+        return "numeric"
+    if isinstance(kind, sa.String):
+        return "text"
+    return None
 
 
 def _prepare(

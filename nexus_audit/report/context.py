@@ -115,6 +115,7 @@ def build_context(
         "unevaluated": [c for c in result.controls if c.status in UNEVALUATED],
         "failed_queries": [q for q in result.queries if q.status == "error"],
         "missing_tables": [q for q in result.queries if q.status == "missing_table"],
+        "missing_columns": [q for q in result.queries if q.status == "missing_column"],
         "tables_read": _tables_read(result),
         "own_parameters": _own_parameters(result),
         "tables": tables,
