@@ -147,8 +147,15 @@ def _duckdb_node(node: dict[str, Any], above: tuple[str, ...]) -> Iterator[Scan]
         yield from _duckdb_node(child, passed)
 
 
+_IDENTIFIER = re.compile(r'"((?:[^"]|"")*)"|([^."]+)')
+
+
 def _duckdb_table(name: str) -> tuple[str | None, str, str]:
-    parts = name.split(".")
+    """Catalog, schema and table of a plan's name; DuckDB quotes a file name like a-b."""
+    parts = [
+        quoted.replace('""', '"') if quoted else bare
+        for quoted, bare in _IDENTIFIER.findall(name)
+    ]
     if len(parts) >= 3:
         return ".".join(parts[:-2]), parts[-2], parts[-1]
     if len(parts) == 2:

@@ -8,6 +8,8 @@ on. So the only statement the doctor can recommend is the audit log's time index
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
 from click.testing import CliRunner
 
@@ -157,3 +159,27 @@ def test_only_a_bare_order_comparison_of_the_column_is_a_range() -> None:
     assert ranges(
         "(created_at >= '2026-11-01 00:00:00+00'::TIMESTAMP WITH TIME ZONE)", None
     )
+
+
+def test_plan_names_are_unquoted_as_duckdb_quotes_a_file_name() -> None:
+    assert _plans._duckdb_table('"demo-1000000".main.audit_log') == (
+        "demo-1000000",
+        "main",
+        "audit_log",
+    )
+    assert _plans._duckdb_table('"a""b"."x.y".t') == ('a"b', "x.y", "t")
+    assert _plans._duckdb_table("main.audit_log") == (None, "main", "audit_log")
+
+
+def test_a_duckdb_file_with_a_hyphen_in_its_name_is_advised_on(tmp_path: Path) -> None:
+    url = f"duckdb:///{tmp_path / 'platform-2026.duckdb'}"
+    engine = sa.create_engine(url)
+    metadata.create_all(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(EVENTS)
+    engine.dispose()
+
+    found = diagnose(url, MONTH, settings=Settings())
+
+    # The trial found an empty table here: the quoted catalog name matched nothing.
+    assert _use(found, "daily_audit_summary", "audit_log") == [("created_at", "zone_map")]
