@@ -103,6 +103,8 @@ def _source(
 ) -> str:
     if key in given:
         return "command line"
+    if key == "database" and "database_url" in given:
+        return "not used: --database outranks the parts"
 
     env = f"NEXUS_AUDIT_{key.upper()}"
     if env in os.environ or any(name.startswith(env + "__") for name in os.environ):
