@@ -95,7 +95,12 @@ def _write_table(
     rows = 0
 
     for number, chunk in enumerate(_chunks(connection, name)):
-        table = pa.Table.from_pylist([dict(zip(schema.names, row)) for row in chunk], schema)
+        columns = zip(*chunk, strict=True)
+        arrays = [
+            pa.array(values, field.type)
+            for values, field in zip(columns, schema, strict=True)
+        ]
+        table = pa.Table.from_arrays(arrays, schema=schema)
         rows += table.num_rows
         if by_month:
             table = table.append_column(MONTH_COLUMN, _months(table["created_at"]))

@@ -67,12 +67,16 @@ def open_session(master: str | None = None) -> SparkSession:
         builder = builder.config(name, value)
 
     try:
-        return builder.getOrCreate()
+        session = builder.getOrCreate()
     except Exception as error:  # noqa: BLE001 - Java gateway failures are plain errors
         raise DatabaseError(
             f"cannot start a Spark session on {master or 'local[*]'}: "
             f"{_first_line(error)}; Spark needs Java 17 or 21 on the PATH or JAVA_HOME"
         ) from error
+
+    # Spark's own warnings (a window without PARTITION BY, say) would flood the terminal.
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 @dataclass
@@ -262,11 +266,11 @@ def _settings(session: SparkSession, settings: dict[str, str]) -> Iterator[None]
     try:
         yield
     finally:
-        for name, value in before.items():
-            if value is None:
+        for name, old in before.items():
+            if old is None:
                 session.conf.unset(name)
             else:
-                session.conf.set(name, value)
+                session.conf.set(name, old)
 
 
 @contextmanager

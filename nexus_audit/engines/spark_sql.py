@@ -40,7 +40,7 @@ SOURCE_DIALECT = "postgres"
 class SparkQuery:
     """One query's Spark SQL, and the parameters its window frames need as constants."""
 
-    tree: exp.Expression
+    tree: exp.Expr
     frame_params: frozenset[str]
     text: str
 
@@ -109,27 +109,26 @@ def _translate(sql: str) -> SparkQuery:
     return SparkQuery(tree, frame_params, text)
 
 
-def _epoch(node: exp.Expression) -> exp.Expression:
+def _epoch(node: exp.Expr) -> exp.Expr:
     """``EXTRACT(EPOCH FROM ...)`` as seconds since 1970, or between two instants."""
     if not (isinstance(node, exp.Extract) and node.name.upper() == "EPOCH"):
         return node
 
     inner = node.expression.unnest()
+    micros: exp.Expr = _micros(inner)
     if isinstance(inner, exp.Sub):
         micros = exp.Sub(this=_micros(inner.this), expression=_micros(inner.expression))
-    else:
-        micros = _micros(inner)
 
     seconds = exp.Div(this=exp.Paren(this=micros), expression=exp.Literal.number("1e6"))
     return exp.Paren(this=seconds)
 
 
-def _micros(value: exp.Expression) -> exp.Expression:
+def _micros(value: exp.Expr) -> exp.Expr:
     cast = exp.Cast(this=value.copy(), to=exp.DataType.build("TIMESTAMP"))
     return exp.Anonymous(this="unix_micros", expressions=[cast])
 
 
-def _distinct_list(node: exp.Expression) -> exp.Expression:
+def _distinct_list(node: exp.Expr) -> exp.Expr:
     """``STRING_AGG(DISTINCT x, sep ORDER BY x)`` as the sorted set joined by ``sep``."""
     if not isinstance(node, exp.GroupConcat) or not isinstance(node.this, exp.Order):
         return node
@@ -155,7 +154,7 @@ def _distinct_list(node: exp.Expression) -> exp.Expression:
     return exp.Anonymous(this="array_join", expressions=[values, separator.copy()])
 
 
-def _filtered_list(node: exp.Expression) -> exp.Expression:
+def _filtered_list(node: exp.Expr) -> exp.Expr:
     """``STRING_AGG(...) FILTER (WHERE c)``: the filter moves onto the inner aggregate."""
     if not (isinstance(node, exp.Filter) and isinstance(node.this, exp.GroupConcat)):
         return node
@@ -167,7 +166,7 @@ def _filtered_list(node: exp.Expression) -> exp.Expression:
     return joined
 
 
-def _json_text(node: exp.Expression) -> exp.Expression:
+def _json_text(node: exp.Expr) -> exp.Expr:
     """``CAST(x AS JSON) ->> 'k'``: Spark reads JSON from text, so the cast goes."""
     if not isinstance(node, exp.JSONExtractScalar | exp.JSONExtract):
         return node
@@ -178,14 +177,14 @@ def _json_text(node: exp.Expression) -> exp.Expression:
     return node
 
 
-def _iso_weekday(node: exp.Expression) -> exp.Expression:
+def _iso_weekday(node: exp.Expr) -> exp.Expr:
     """``EXTRACT(ISODOW ...)``, Monday 1 to Sunday 7, is Spark's ``DAYOFWEEK_ISO``."""
     if isinstance(node, exp.Extract) and node.name.upper() == "ISODOW":
         node.set("this", exp.var("DAYOFWEEK_ISO"))
     return node
 
 
-def _date_difference(node: exp.Expression) -> exp.Expression:
+def _date_difference(node: exp.Expr) -> exp.Expr:
     """``date - date`` is a number of days in PostgreSQL, an interval in Spark."""
     if not isinstance(node, exp.Sub):
         return node
@@ -196,11 +195,11 @@ def _date_difference(node: exp.Expression) -> exp.Expression:
     return node
 
 
-def _is_date(node: exp.Expression) -> bool:
+def _is_date(node: exp.Expr) -> bool:
     return isinstance(node, exp.Cast) and node.to.is_type("date")
 
 
-def _series(node: exp.Expression) -> exp.Expression:
+def _series(node: exp.Expr) -> exp.Expr:
     """``FROM generate_series(a, b) AS m(n)``: Spark's ``explode(sequence(a, b))``."""
     if not isinstance(node, exp.Table) or not isinstance(node.this, exp.GenerateSeries):
         return node
@@ -214,7 +213,7 @@ def _series(node: exp.Expression) -> exp.Expression:
     return node
 
 
-def _time_of_day(node: exp.Expression) -> exp.Expression:
+def _time_of_day(node: exp.Expr) -> exp.Expr:
     """``CAST(x AS TIME)`` as microseconds since midnight: Spark has no TIME type yet.
 
     The queries only compare times of day, which numbers do the same way; text such as
@@ -238,7 +237,7 @@ def _time_of_day(node: exp.Expression) -> exp.Expression:
     return exp.Paren(this=exp.Sub(this=_micros(value), expression=_micros(midnight)))
 
 
-def _folded_interval(node: exp.Expression) -> exp.Expression:
+def _folded_interval(node: exp.Expr) -> exp.Expr:
     """``10 * INTERVAL '1' MINUTE`` as ``INTERVAL '10' MINUTE``: a frame bound literal."""
     if not (
         isinstance(node, exp.Mul)
@@ -254,7 +253,7 @@ def _folded_interval(node: exp.Expression) -> exp.Expression:
     return exp.Interval(this=exp.Literal.string(text), unit=interval.args.get("unit"))
 
 
-REWRITES: tuple[Callable[[exp.Expression], exp.Expression], ...] = (
+REWRITES: tuple[Callable[[exp.Expr], exp.Expr], ...] = (
     _epoch,
     _filtered_list,
     _distinct_list,
@@ -266,7 +265,7 @@ REWRITES: tuple[Callable[[exp.Expression], exp.Expression], ...] = (
 )
 
 
-def _number(name: str, value: ParamValue) -> exp.Expression:
+def _number(name: str, value: ParamValue) -> exp.Expr:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise QueryFileError(
             f"parameter :{name} bounds a window frame, which Spark needs as a number; "
