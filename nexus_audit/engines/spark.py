@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +34,7 @@ from ..mapping import Mapping
 from ..model import metadata
 from ..queries import ParamValue, Query
 from ..runner import Outcome, Progress, empty_frame, typed_frame
+from .spark_months import MONTH_COLUMN, MONTHLY_TABLES, MONTHS_SUFFIX
 from .spark_sql import SparkQuery, translate_all
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ and results reach the driver through Arrow."""
 
 LOCAL_SETTINGS = {
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
     "spark.sql.shuffle.partitions": "8",
     "spark.sql.adaptive.enabled": "true",
 }
@@ -89,7 +91,6 @@ class SparkEngine:
     session: SparkSession
     parquet: Path | None = None
     catalog_schema: str | None = None
-    _views: dict[str, DataFrame] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def description(self) -> str:
@@ -143,9 +144,11 @@ class SparkEngine:
         )
 
         for name in tables.present:
-            view = _model_view(frames[name], name, mapping)
-            view.createOrReplaceTempView(name)
-            self._views[name] = view
+            columns = _model_columns(frames[name], name, mapping)
+            frames[name].select(*columns).createOrReplaceTempView(name)
+            if name in MONTHLY_TABLES:
+                months = _with_month(frames[name], columns)
+                months.createOrReplaceTempView(name + MONTHS_SUFFIX)
 
         return tables
 
@@ -203,7 +206,7 @@ class SparkEngine:
         return Outcome(query, parameters, "ok", frame, elapsed)
 
 
-def _model_view(frame: DataFrame, model_table: str, mapping: Mapping) -> DataFrame:
+def _model_columns(frame: DataFrame, model_table: str, mapping: Mapping) -> list[Column]:
     """The model's columns of ``frame``, renamed and translated as the mapping says.
 
     Partition columns such as ``created_month`` are left out: the queries read the
@@ -224,7 +227,22 @@ def _model_view(frame: DataFrame, model_table: str, mapping: Mapping) -> DataFra
                 expression = _translated(expression, vocabulary)
         columns.append(expression.alias(column.name))
 
-    return frame.select(*columns)
+    return columns
+
+
+def _with_month(source: DataFrame, columns: list[Column]) -> DataFrame:
+    """The model view plus ``created_month``: the partition column, or derived from time.
+
+    A source split by month (``created_month=YYYY-MM`` folders) gives its partition column,
+    on which Spark prunes folders; any other source gets the UTC month of ``created_at``,
+    so the month conditions added to the queries hold there too.
+    """
+    if MONTH_COLUMN in source.columns:
+        month = F.col(MONTH_COLUMN).cast("string")
+        return source.select(*columns, month.alias(MONTH_COLUMN))
+
+    view = source.select(*columns)
+    return view.withColumn(MONTH_COLUMN, F.date_format("created_at", "yyyy-MM"))
 
 
 def _translated(source: Column, vocabulary: dict[str, str]) -> Column:

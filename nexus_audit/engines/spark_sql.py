@@ -15,6 +15,8 @@ or Spark lacks the construct, the parsed tree is rewritten first (:data:`REWRITE
   PRECEDING``): Spark wants frame bounds constant when it parses, so that integer is
   written into the SQL as a number when the query runs, after its type was checked.
 
+Tables split into month folders are read with partition pruning (:mod:`.spark_months`).
+
 A query that cannot be translated stops the audit when the queries load, with the file
 and the reason, instead of being skipped.
 """
@@ -31,6 +33,7 @@ from sqlglot.errors import ErrorLevel, SqlglotError
 
 from ..errors import QueryFileError
 from ..queries import ParamValue, Query, placeholders
+from .spark_months import prune_months
 
 SOURCE_DIALECT = "postgres"
 """The dialect the shipped SQL is read as: PostgreSQL's, which DuckDB also accepts."""
@@ -98,6 +101,7 @@ def _translate(sql: str) -> SparkQuery:
     tree = statements[0]
     for rewrite in REWRITES:
         tree = tree.transform(rewrite)
+    tree = prune_months(tree)
 
     frame_params = frozenset(
         node.name
