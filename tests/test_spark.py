@@ -29,9 +29,10 @@ from nexus_audit.cli_engines import audit_source  # noqa: E402
 from nexus_audit.config import Settings  # noqa: E402
 from nexus_audit.demo import build_demo  # noqa: E402
 from nexus_audit.engines import spark_engine  # noqa: E402
+from nexus_audit.engines.spark_sql import to_spark  # noqa: E402
 from nexus_audit.errors import ConfigError  # noqa: E402
 from nexus_audit.export import export_parquet  # noqa: E402
-from nexus_audit.mapping import Mapping  # noqa: E402
+from nexus_audit.mapping import Mapping, TableMap  # noqa: E402
 from nexus_audit.model import metadata  # noqa: E402
 from nexus_audit.queries import load_queries  # noqa: E402
 from nexus_audit.report.csv_export import write_csv  # noqa: E402
@@ -155,6 +156,76 @@ def test_month_partitions_are_read_and_absent_tables_read_no_data(
     assert outcomes["period_activity"].status == "ok"
     # The view holds the model's columns only, not the partition column.
     assert spark.table("audit_log").columns == [c.name for c in metadata.tables["audit_log"].c]
+
+
+def test_a_period_query_reads_only_the_months_it_needs(
+    spark: SparkSession, demo: tuple[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, lake = demo
+    engine = spark_engine(parquet=lake, session=spark)
+    engine.inventory(Mapping({}))  # type: ignore[attr-defined]
+    query = load_queries()["failed_logins_per_day"]
+    sql, args = to_spark(query).bind(
+        query.bind({"period_start": MONTH.start, "period_end": MONTH.end})
+    )
+
+    spark.sql(sql, args=args).explain()
+
+    plan = capsys.readouterr().out
+    assert "PartitionFilters: [isnotnull(created_month" in plan
+    assert "created_month#" in plan and ">= 2026-11)" in plan and "<= 2026-12)" in plan
+
+
+def test_a_mapped_layout_gives_the_rows_of_the_model_layout(
+    spark: SparkSession, demo: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Their audit_log is app_events with other column names and upper-case event types."""
+    _, lake = demo
+    mapped = tmp_path / "lake"
+    mapped.mkdir()
+    for table in lake.iterdir():
+        if table.name != "audit_log":
+            (mapped / table.name).symlink_to(table, target_is_directory=True)
+    events = pq.read_table(lake / "audit_log").drop(["created_month"]).to_pandas()
+    events = events.rename(columns={"created_at": "ts", "user_id": "actor"})
+    events["event_type"] = events["event_type"].str.upper()
+    (mapped / "app_events").mkdir()
+    events.to_parquet(mapped / "app_events" / "part-0.parquet")
+    vocabulary = {name.upper(): name for name in ("failed_login", "data_access")}
+    mapping = Mapping.build(
+        {
+            "audit_log": TableMap(
+                table="app_events",
+                columns={"created_at": "ts", "user_id": "actor"},
+                values={"event_type": vocabulary},
+            )
+        }
+    )
+    queries = load_queries()
+    chosen = [queries["daily_audit_summary"], queries["period_activity"]]
+    values = {q.name: {"period_start": MONTH.start, "period_end": MONTH.end} for q in chosen}
+
+    *_, theirs = spark_engine(parquet=mapped, session=spark).run(
+        chosen, values, mapping, timeout_s=120
+    )
+    *_, ours = spark_engine(parquet=lake, session=spark).run(
+        chosen, values, Mapping({}), timeout_s=120
+    )
+
+    for query in chosen:
+        assert theirs[query.name].status == "ok", theirs[query.name].error
+        expected = ours[query.name].frame
+        if query.name == "daily_audit_summary":
+            # Types the vocabulary does not name pass through as they are, upper-case.
+            expected = expected.assign(
+                event_type=expected["event_type"].map(
+                    lambda kind: kind if kind in vocabulary.values() else kind.upper()
+                )
+            )
+        pd.testing.assert_frame_equal(
+            theirs[query.name].frame.sort_values(list(expected.columns), ignore_index=True),
+            expected.sort_values(list(expected.columns), ignore_index=True),
+        )
 
 
 def test_postgres_export_equals_duckdb_export(

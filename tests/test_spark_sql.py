@@ -90,3 +90,31 @@ FROM login_attempts WHERE created_at >= :period_start AND :window_minutes > 0"""
     assert "DATEDIFF(CAST(a AS DATE), CAST(b AS DATE))" in sql
     assert "EXTRACT(DAYOFWEEK_ISO FROM a)" in sql
     assert "GET_JSON_OBJECT(details, '$.account')" in sql
+
+
+def test_month_bounds_follow_only_constant_conditions_that_every_row_must_meet() -> None:
+    import sqlglot
+
+    from nexus_audit.engines.spark_months import prune_months
+
+    def pruned(sql: str) -> str:
+        return prune_months(sqlglot.parse_one(sql, read="postgres")).sql("spark")
+
+    both = pruned(
+        "SELECT * FROM audit_log AS a JOIN users AS u ON u.user_id = a.user_id "
+        "WHERE a.created_at >= :period_start AND a.created_at < :period_end"
+    )
+    assert "FROM audit_log__months WHERE created_month >= DATE_FORMAT(CAST(:period_start " \
+        "AS TIMESTAMP), 'yyyy-MM') AND created_month <= DATE_FORMAT(CAST(:period_end AS " \
+        "TIMESTAMP), 'yyyy-MM')) AS a" in both
+    assert "users__months" not in both  # users has created_at but no condition on it
+
+    # Under OR, against another row's column, or on a CTE: no bound is implied.
+    for sql in (
+        "SELECT * FROM audit_log WHERE created_at >= :period_start OR id = 1",
+        "SELECT * FROM audit_log AS a JOIN login_attempts AS l ON TRUE "
+        "WHERE a.created_at >= l.created_at",
+        "WITH audit_log AS (SELECT 1 AS created_at) "
+        "SELECT * FROM audit_log WHERE created_at >= 0",
+    ):
+        assert "__months" not in pruned(sql), sql
