@@ -71,7 +71,8 @@ def audit_source(
     if engine == "sql":
         given = [flag for flag, value in spark_flags.items() if value is not None]
         if given:
-            raise ConfigError(f"{', '.join(given)} need --engine spark")
+            verb = "needs" if len(given) == 1 else "need"
+            raise ConfigError(f"{', '.join(given)} {verb} --engine spark")
         return database
 
     if database is not None:

@@ -250,7 +250,7 @@ def test_postgres_export_equals_duckdb_export(
 def test_spark_flags_are_checked_and_a_missing_extra_says_how_to_install(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    with pytest.raises(ConfigError, match="--parquet need --engine spark"):
+    with pytest.raises(ConfigError, match="--parquet needs --engine spark"):
         audit_source("sql", None, None, tmp_path, None)
     with pytest.raises(ConfigError, match="nexus-audit export"):
         audit_source("spark", "duckdb:///x.duckdb", None, tmp_path, None)
