@@ -4,7 +4,7 @@ What an analyst does without nexus_audit: read the month's ``audit_log`` and
 ``login_attempts`` (plus the hour before it, for windows that reach back) into
 DataFrames, then group by day and slide time windows per address and per account. The
 six results are those of ``period_activity``, ``daily_audit_summary``,
-``failed_logins_per_day``, ``brute_force_by_ip``, ``compromised_account_candidates`` and
+``failed_logins_per_day``, ``brute_force_by_source``, ``compromised_account_candidates`` and
 ``suspicious_activity`` with their default parameters; their row counts are checked
 against the queries' own, so both sides did the same work.
 
@@ -25,7 +25,7 @@ QUERIES = (
     "period_activity",
     "daily_audit_summary",
     "failed_logins_per_day",
-    "brute_force_by_ip",
+    "brute_force_by_source",
     "compromised_account_candidates",
     "suspicious_activity",
 )
@@ -133,7 +133,7 @@ def compute(
         "login_attempts": len(month_attempts),
         "daily_audit_summary": len(daily),
         "failed_logins_per_day": len(failures_per_day),
-        "brute_force_by_ip": _brute_force(attempts, begin),
+        "brute_force_by_source": _brute_force(attempts, begin),
         "compromised_account_candidates": _busy_accounts(attempts, begin),
         "suspicious_activity": _suspicious(events, begin),
     }

@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 
 # Detection query -> the columns that name a source address.
 SOURCE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "brute_force_by_ip": ("client_ip",),
     "brute_force_by_source": ("client_ip",),
     "password_spray_by_source": ("client_ip",),
     "credential_stuffing_by_source": ("client_ip",),

@@ -11,7 +11,7 @@ from .audit import run_audit
 from .config import Settings, load_settings
 from .engines import QueryEngine
 from .errors import ConfigError
-from .outputs import OUTPUT_FORMATS, write_outputs
+from .outputs import OUTPUT_FORMATS
 from .period import Period
 from .report import ReportOptions, write_report
 from .results import AuditResult
@@ -59,12 +59,9 @@ def audit_report(
     if progress:
         progress("render:html and pdf", 0, 1)
     options = ReportOptions.from_settings(
-        settings,
-        formats=[f for f in chosen if f in REPORT_FORMATS],
-        show_personal_data=show_personal_data,
+        settings, formats=chosen, show_personal_data=show_personal_data
     )
     paths = write_report(result, folder, options)
-    paths.update(write_outputs(result, folder, [f for f in chosen if f in OUTPUT_FORMATS]))
     if progress:
         progress("render:done", 1, 1)
 

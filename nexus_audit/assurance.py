@@ -17,6 +17,7 @@ from .config import Settings
 from .period import Period
 from .result_parts import AttestationRecord, RunRecord, WaiverRecord
 from .results import AuditResult, ControlResult
+from .runner import NOT_RUN
 from .waivers import Waiver, load_waivers
 
 
@@ -108,11 +109,11 @@ def _run_record(
     frameworks: list[Framework],
     history_dir: Path | None,
 ) -> RunRecord:
-    queries = tuple(run.name for run in result.queries if run.status != "missing_table")
+    queries = tuple(run.name for run in result.queries if run.status not in NOT_RUN)
     reads = tuple(
         run.name
         for run in result.queries
-        if "audit_log" in run.tables and run.status != "missing_table"
+        if "audit_log" in run.tables and run.status not in NOT_RUN
     )
 
     return RunRecord(

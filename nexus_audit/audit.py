@@ -6,6 +6,7 @@ import getpass
 import hashlib
 import logging
 import socket
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 
@@ -24,15 +25,18 @@ from .database import (
     server_version,
     snapshot,
 )
+from .database_url import settings_url
 from .engines import QueryEngine
 from .errors import ConfigError
 from .history import keep
 from .mapping import Mapping
+from .naive_times import naive_time_columns, warnings_for
 from .period import Period
 from .queries import ParamValue, Query, load_queries
 from .results import AuditResult, ControlResult, FrameworkScore, PeriodInfo, QueryRun
 from .runner import Outcome, Progress, iso, run_queries
 from .scoring import score_framework
+from .vocabulary import unknown_value_warnings
 
 log = logging.getLogger(__name__)
 
@@ -72,26 +76,43 @@ def run_audit(
     if isinstance(database, QueryEngine):
         source = database.description
         log.info("auditing %s for %s", source, period.label)
-        tables, server, outcomes = database.run(
-            needed,
-            values,
-            mapping,
-            timeout_s=settings.statement_timeout_seconds,
-            progress=progress,
+        gathered = Gathered(
+            *database.run(
+                needed,
+                values,
+                mapping,
+                timeout_s=settings.statement_timeout_seconds,
+                progress=progress,
+            )
         )
     else:
-        source, (tables, server, outcomes) = _run_sql(
+        source, gathered = _run_sql(
             database, settings, period, needed, values, mapping, progress
         )
 
-    outcomes, left_out = apply_allowlist(outcomes, allowed)
-    result = _result(
-        settings, period, source, chosen, outcomes, tables.missing_optional, assurance
+    outcomes, left_out = apply_allowlist(gathered.outcomes, allowed)
+    missing = gathered.tables.missing_optional
+    result = _result(settings, period, source, chosen, outcomes, missing, assurance)
+    result = result.model_copy(
+        update={
+            "allowlisted": left_out,
+            "warnings": (*result.warnings, *gathered.warnings),
+            "mapping": settings.mapping,
+        }
     )
-    result = result.model_copy(update={"allowlisted": left_out})
-    result = _provenance(result, settings, server, moment)
+    result = _provenance(result, settings, gathered.server, moment)
     result = complete(result, assurance, chosen, period, settings.history_dir)
     return keep(result, settings.history_dir) if settings.history_dir else result
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """What one engine run yields before scoring."""
+
+    tables: Inventory
+    server: str
+    outcomes: dict[str, Outcome]
+    warnings: tuple[str, ...] = ()
 
 
 def _run_sql(
@@ -102,7 +123,7 @@ def _run_sql(
     values: dict[str, dict[str, ParamValue]],
     mapping: Mapping,
     progress: Progress | None,
-) -> tuple[str, tuple[Inventory, str, dict[str, Outcome]]]:
+) -> tuple[str, Gathered]:
     """The queries on a SQLAlchemy engine, in one read-only snapshot."""
     engine = _engine(database, settings)
     log.info("auditing %s for %s", describe(engine.url), period.label)
@@ -114,7 +135,9 @@ def _run_sql(
             lock_timeout_s=settings.lock_timeout_seconds,
         ) as connection:
             tables = inventory(connection, mapping)
+            naive = naive_time_columns(connection, mapping, tables.present)
             server = server_version(connection)
+            unknown = unknown_value_warnings(connection, mapping, tables.present)
             outcomes = run_queries(
                 connection,
                 needed,
@@ -128,7 +151,8 @@ def _run_sql(
         if not isinstance(database, Engine):
             engine.dispose()
 
-    return describe(engine.url), (tables, server, outcomes)
+    warnings = (*warnings_for(naive, settings.time_zone), *unknown)
+    return describe(engine.url), Gathered(tables, server, outcomes, warnings)
 
 
 def _period(month: str | Period | None, time_zone: str) -> Period:
@@ -143,11 +167,11 @@ def _engine(database: str | Engine | None, settings: Settings) -> Engine:
     if isinstance(database, Engine):
         return database
 
-    url = database or settings.database_url
+    url = database or settings_url(settings)  # the argument (--database) outranks both
     if not url:
         raise ConfigError(
-            "no database to audit: pass --database URL, set database_url in "
-            "nexus-audit.toml, or set NEXUS_AUDIT_DATABASE_URL"
+            "no database to audit: pass --database URL, set database_url or the "
+            "[database] parts in nexus-audit.toml, or set NEXUS_AUDIT_DATABASE_URL"
         )
 
     return open_engine(url, password_file=settings.database_password_file)

@@ -398,10 +398,19 @@ def config_show(config_path: Path | None, database: str | None) -> None:
 
         from .settings_sources import effective_settings
 
+        rows = effective_settings(config_path, database_url=database)
+        console = Console()
+        if not console.is_terminal:
+            # Piped or redirected: whole values, one setting a line, tab-separated.
+            click.echo("setting\tvalue\tfrom")
+            for row in rows:
+                click.echo(f"{row.key}\t{row.value}\t{row.source}")
+            return ExitCode.OK
+
         table = Table("setting", "value", "from", box=None, pad_edge=False)
-        for row in effective_settings(config_path, database_url=database):
+        for row in rows:
             table.add_row(row.key, row.value, row.source)
-        Console().print(table)
+        console.print(table)
         return ExitCode.OK
 
     sys.exit(_guard(work))
@@ -462,6 +471,8 @@ def doctor(
         # Plain echo: a statement must survive copy and paste unwrapped.
         click.echo(f"\n-- {found.dialect}: recommended indexes (nexus-audit never creates them)")
         click.echo("\n".join(found.statements) or "-- none")
+        for warning in found.warnings:
+            _err.print(f"warning: {warning}", highlight=False, markup=False)
         return ExitCode.OK
 
     sys.exit(_guard(work))

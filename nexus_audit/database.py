@@ -9,6 +9,7 @@ the same state even across transactions.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from .errors import ConfigError, DatabaseError, SchemaError
+from .faults import connect_advice
 from .mapping import Mapping
 from .model import OPTIONAL_TABLES, REQUIRED_TABLES, metadata
 
@@ -51,7 +53,7 @@ def describe(url: str | sa.URL) -> str:
 
 
 def open_engine(
-    url: str, *, read_only: bool = True, password_file: Path | None = None
+    url: str | sa.URL, *, read_only: bool = True, password_file: Path | None = None
 ) -> Engine:
     """An engine for ``url``; DuckDB files are opened read-only unless told otherwise.
 
@@ -89,8 +91,10 @@ def snapshot(
     try:
         connection = engine.connect()
     except SQLAlchemyError as error:
+        detail = _first_line(error)
         raise DatabaseError(
-            f"cannot connect to {describe(engine.url)}: {_first_line(error)}"
+            f"cannot connect to {describe(engine.url)}: {detail}"
+            f"{_ssl_hint(engine.url, error)}; {connect_advice(detail)}"
         ) from error
 
     try:
@@ -138,15 +142,13 @@ def check_tables(
 
     absent = tuple(name for name in OPTIONAL_TABLES if name not in columns)
     if absent:
-        log.warning(
-            "optional table(s) absent, their controls read 'no data': %s", absent
-        )
+        log.info("optional table(s) absent, their controls read 'no data': %s", absent)
 
     return Inventory(frozenset(present), absent)
 
 
-def _columns(connection: Connection, mapping: Mapping) -> dict[str, set[str]]:
-    """Their column names per model table found, from information_schema.
+def _columns(connection: Connection, mapping: Mapping) -> dict[str, dict[str, str]]:
+    """Their column names and data types per model table found, from information_schema.
 
     Both engines answer this standard view; duckdb-engine's inspector does not work on
     every DuckDB release.
@@ -157,7 +159,7 @@ def _columns(connection: Connection, mapping: Mapping) -> dict[str, set[str]]:
 
     rows = connection.execute(
         sa.text(
-            "SELECT table_schema, table_name, column_name "
+            "SELECT table_schema, table_name, column_name, data_type "
             "FROM information_schema.columns "
             "WHERE table_schema IN :schemas AND table_name IN :tables"
         ).bindparams(
@@ -169,12 +171,12 @@ def _columns(connection: Connection, mapping: Mapping) -> dict[str, set[str]]:
             "tables": sorted({table for _, table in wanted}),
         },
     )
-    found: dict[str, set[str]] = {}
+    found: dict[str, dict[str, str]] = {}
 
-    for schema, table, column in rows:
+    for schema, table, column, data_type in rows:
         model_table = wanted.get((schema, table))
         if model_table is not None:
-            found.setdefault(model_table, set()).add(column)
+            found.setdefault(model_table, {})[column] = str(data_type)
 
     return found
 
@@ -185,9 +187,11 @@ def _where(mapping: Mapping, table: str) -> str:
     return table
 
 
-def _check_columns(table: str, found: set[str], mapping: Mapping) -> None:
+def _check_columns(table: str, found: dict[str, str], mapping: Mapping) -> None:
     for column in metadata.tables[table].columns:
         theirs = mapping.their_column(table, column.name)
+        if theirs is not None and theirs in found and table in mapping.tables:
+            _check_type(table, column, theirs, found[theirs], mapping)
         if column.info.get("optional") or theirs is None or theirs in found:
             continue
 
@@ -195,12 +199,73 @@ def _check_columns(table: str, found: set[str], mapping: Mapping) -> None:
             raise SchemaError(
                 f"table {_where(mapping, table)} lacks column {theirs!r}, which the "
                 f"model's {table}.{column.name} is read from; set "
-                f"'mapping.{table}.columns.{column.name}' to the right column"
+                f"'mapping.{table}.columns.{column.name}' to the right column, or list "
+                f"{column.name!r} in 'mapping.{table}.absent' if you have none (the "
+                "queries reading it then read 'no data')"
             )
         raise SchemaError(
             f"table {table} lacks column {column.name}; the README's data model lists "
             f"the columns each table must have (or map it: 'mapping.{table}.columns')"
         )
+
+
+def _check_type(
+    table: str, column: sa.Column[object], theirs: str, data_type: str, mapping: Mapping
+) -> None:
+    """Refuse a mapped column whose type family differs from the model column's."""
+    needed = model_family(column)
+    found = type_family(data_type)
+    if found is None or needed is None or found == needed:
+        return
+    if needed == "numeric" and found == "integer":
+        return
+
+    source = mapping.tables[table].table
+    raise SchemaError(
+        f"setting 'mapping.{table}.columns.{column.name}' = {theirs!r} is {found} "
+        f"({data_type}) in {source}, the model's {table}.{column.name} needs {needed}: "
+        "map a column of that type, or a view that casts it (or joins names to ids)"
+    )
+
+
+_INTEGER = re.compile(r"^u?(tiny|small|big|huge)?int(eger)?\d*$|^(big|small)?serial$")
+_FAMILIES = (
+    ("timestamp", ("timestamp",)),
+    ("boolean", ("bool",)),
+    ("numeric", ("numeric", "decimal", "real", "double", "float")),
+    ("text", ("char", "text", "string")),
+)
+
+
+def type_family(data_type: str) -> str | None:
+    """The family of an information_schema data_type (either engine), else None."""
+    name = data_type.lower()
+    if name == "date" or name.startswith("interval"):
+        return name.split()[0]
+    if _INTEGER.match(name):
+        return "integer"
+
+    for family, words in _FAMILIES:
+        if any(word in name for word in words):
+            return family
+
+    return None
+
+
+def model_family(column: sa.Column[object]) -> str | None:
+    """The family of a model column's SQLAlchemy type."""
+    kind = column.type
+    if isinstance(kind, sa.DateTime):
+        return "timestamp"
+    if isinstance(kind, sa.Boolean):
+        return "boolean"
+    if isinstance(kind, sa.Integer):
+        return "integer"
+    if isinstance(kind, sa.Float | sa.Numeric):
+        return "numeric"
+    if isinstance(kind, sa.String):
+        return "text"
+    return None
 
 
 def _prepare(
@@ -243,11 +308,23 @@ def _is_file(url: sa.URL) -> bool:
     return bool(url.database) and url.database != ":memory:"
 
 
-def _mask(url: str) -> str:
+def _mask(url: str | sa.URL) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return "<unparsable URL>"
+
+
+def _ssl_hint(url: sa.URL, error: BaseException) -> str:
+    """Name the sslmode option when libpq refused to connect over (or without) SSL."""
+    mode = url.query.get("sslmode")
+    if mode is None or "SSL" not in str(error):
+        return ""
+
+    return (
+        f" (connection option sslmode={mode!s}, from 'database.options.sslmode' or the "
+        "URL: enable SSL on the server, or choose the sslmode it supports)"
+    )
 
 
 def _first_line(error: BaseException) -> str:

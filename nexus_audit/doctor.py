@@ -36,6 +36,7 @@ from .config import Settings, load_settings
 from .database import describe, inventory, snapshot
 from .mapping import Mapping
 from .queries import ParamValue, Query, load_queries
+from .vocabulary import unknown_value_warnings
 
 MIN_ROWS = 100_000
 """Tables with fewer rows are read whole as fast as through an index: no advice."""
@@ -83,6 +84,7 @@ class Diagnosis:
     dialect: str
     queries: tuple[QueryAdvice, ...]
     statements: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())
 
 
 def diagnose(
@@ -114,10 +116,13 @@ def diagnose(
                 if set(query.tables) <= present
             )
             statements = doctor.statements()
+            warnings = unknown_value_warnings(connection, mapping, present)
     finally:
         engine.dispose()
 
-    return Diagnosis(describe(engine.url), engine.dialect.name, advice, statements)
+    return Diagnosis(
+        describe(engine.url), engine.dialect.name, advice, statements, warnings
+    )
 
 
 class _Doctor:

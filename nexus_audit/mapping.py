@@ -127,6 +127,27 @@ class Mapping:
             return None
         return entry.columns.get(column, column)
 
+    def absent_read(self, reads: dict[str, frozenset[str]]) -> list[tuple[str, str]]:
+        """The (table, column) pairs among ``reads`` that the mapping declares absent.
+
+        Optional model columns (latitude, longitude) are left out: the queries that read
+        them handle NULL as "not known" and fall back to other data.
+        """
+        hits: list[tuple[str, str]] = []
+        for table, columns in sorted(reads.items()):
+            entry = self.tables.get(table)
+            if entry is None:
+                continue
+            model = metadata.tables[table].columns
+            optional = {c.name for c in model if c.info.get("optional")}
+            hits.extend(
+                (table, column)
+                for column in sorted(columns)
+                if column in entry.absent and column not in optional
+            )
+
+        return hits
+
     def apply(
         self, sql: str, tables: tuple[str, ...], dialect: Dialect
     ) -> tuple[str, dict[str, ParamValue]]:

@@ -46,6 +46,7 @@ users = Table(
         String(20),
         nullable=False,
         doc="One of active, locked, disabled, terminated.",
+        info={"values": ("active", "locked", "disabled", "terminated")},
     ),
     _ts("created_at", nullable=False, doc="When the account was created."),
     _ts("last_login_at", doc="Last successful login (current state)."),
@@ -153,7 +154,12 @@ audit_log = Table(
     ),
     Column("actor_ip", String(64), doc="Source address of the actor."),
     Column("resource", String(300), doc="Affected data, component or service."),
-    Column("outcome", String(20), doc="success or failure."),
+    Column(
+        "outcome",
+        String(20),
+        doc="success or failure.",
+        info={"values": ("success", "failure")},
+    ),
     Column("details", Text, doc="Free-form details (JSON text)."),
 )
 
@@ -168,7 +174,13 @@ security_incidents = Table(
         doc="Identifier of the incident.",
     ),
     Column("title", String(300), doc="Short description."),
-    Column("severity", String(10), nullable=False, doc="SEV-1 (worst) to SEV-4."),
+    Column(
+        "severity",
+        String(10),
+        nullable=False,
+        doc="SEV-1 (worst) to SEV-4.",
+        info={"values": ("SEV-1", "SEV-2", "SEV-3", "SEV-4")},
+    ),
     _ts("detected_at", nullable=False, doc="When it was detected."),
     _ts("acknowledged_at", doc="When a responder acknowledged it."),
     _ts("resolved_at", doc="When it was resolved."),
@@ -198,6 +210,16 @@ data_subject_requests = Table(
         String(20),
         nullable=False,
         doc="access, rectify, erase, restrict, portability or object.",
+        info={
+            "values": (
+                "access",
+                "rectify",
+                "erase",
+                "restrict",
+                "portability",
+                "object",
+            )
+        },
     ),
     _ts("received_at", nullable=False, doc="When the request was received."),
     _ts("extended_at", doc="When the subject was told of an extension (Art. 12(3))."),

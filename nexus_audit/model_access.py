@@ -37,6 +37,16 @@ def define(metadata: MetaData) -> tuple[str, ...]:
                 String(20),
                 nullable=False,
                 doc="employee, contractor, vendor, customer, shared or service.",
+                info={
+                    "values": (
+                        "employee",
+                        "contractor",
+                        "vendor",
+                        "customer",
+                        "shared",
+                        "service",
+                    )
+                },
             ),
             Column(
                 "owner_user_id",
@@ -66,6 +76,14 @@ def define(metadata: MetaData) -> tuple[str, ...]:
                 String(30),
                 nullable=False,
                 doc="shared_account, interactive_use, mfa_bypass or vendor_access.",
+                info={
+                    "values": (
+                        "shared_account",
+                        "interactive_use",
+                        "mfa_bypass",
+                        "vendor_access",
+                    )
+                },
             ),
             Column("justification", Text, doc="Why the exception is needed."),
             Column("requested_by", BigInteger, doc="Who asked for it."),
@@ -85,6 +103,7 @@ def define(metadata: MetaData) -> tuple[str, ...]:
                 String(20),
                 nullable=False,
                 doc="create, modify, disable or delete.",
+                info={"values": ("create", "modify", "disable", "delete")},
             ),
             ts("requested_at", nullable=False, doc="When it was asked for."),
             Column("requested_by", BigInteger, doc="Who asked for it."),
@@ -122,7 +141,12 @@ def define(metadata: MetaData) -> tuple[str, ...]:
             Column("user_id", BigInteger, doc="The account, when known."),
             ts("started_at", nullable=False, doc="When the session began."),
             ts("ended_at", doc="When it ended."),
-            Column("channel", String(20), doc="web, api, console, vpn or ssh."),
+            Column(
+                "channel",
+                String(20),
+                doc="web, api, console, vpn or ssh.",
+                info={"values": ("web", "api", "console", "vpn", "ssh")},
+            ),
             Column(
                 "is_external",
                 Boolean,
@@ -193,6 +217,7 @@ def define(metadata: MetaData) -> tuple[str, ...]:
                 String(20),
                 nullable=False,
                 doc="users, service_accounts or customers.",
+                info={"values": ("users", "service_accounts", "customers")},
             ),
             Column("min_length", BigInteger, doc="Minimum password length."),
             Column("requires_letters", Boolean, doc="Letters required."),

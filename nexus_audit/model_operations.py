@@ -115,6 +115,9 @@ def _data(metadata: MetaData) -> list[Table]:
                 String(30),
                 nullable=False,
                 doc="pan, sad, personal, special_category or other.",
+                info={
+                    "values": ("pan", "sad", "personal", "special_category", "other")
+                },
             ),
             Column(
                 "stage",
@@ -225,11 +228,24 @@ def _response(metadata: MetaData) -> list[Table]:
                 String(30),
                 nullable=False,
                 doc="security, breach, control_failure or pan_discovered.",
+                info={
+                    "values": (
+                        "security",
+                        "breach",
+                        "control_failure",
+                        "pan_discovered",
+                    )
+                },
             ),
             Column("affects_cde", Boolean, doc="True when the CDE was affected."),
             ts("contained_at", doc="When it was contained."),
             ts("lessons_learned_at", doc="When the post-incident review was held."),
-            Column("risk_level", String(10), doc="none, low or high risk to people."),
+            Column(
+                "risk_level",
+                String(10),
+                doc="none, low or high risk to people.",
+                info={"values": ("none", "low", "high")},
+            ),
             Column("facts", Text, doc="What happened (GDPR Art. 33(5))."),
             Column("effects", Text, doc="Its effects."),
             Column("remedial_action", Text, doc="What was done about it."),
@@ -264,6 +280,16 @@ def _response(metadata: MetaData) -> list[Table]:
                 String(30),
                 nullable=False,
                 doc="ids, ips, network, change_detection, payment_page or wifi.",
+                info={
+                    "values": (
+                        "ids",
+                        "ips",
+                        "network",
+                        "change_detection",
+                        "payment_page",
+                        "wifi",
+                    )
+                },
             ),
             Column("severity", String(10), nullable=False, doc="low to critical."),
             ts("raised_at", nullable=False, doc="When it was raised."),
@@ -290,6 +316,14 @@ def _response(metadata: MetaData) -> list[Table]:
                 String(30),
                 nullable=False,
                 doc="penetration_test, vulnerability_scan, assessment or ir_exercise.",
+                info={
+                    "values": (
+                        "penetration_test",
+                        "vulnerability_scan",
+                        "assessment",
+                        "ir_exercise",
+                    )
+                },
             ),
             ts("completed_at", nullable=False, doc="When it was completed."),
             Column("scope", Text, doc="What it covered."),

@@ -2,7 +2,7 @@
 
 Each file holds one statement behind a header of ``-- key: value`` lines::
 
-    -- name: brute_force_by_ip            (must equal the file name)
+    -- name: brute_force_by_source        (must equal the file name)
     -- description: one line for the report
     -- tables: login_attempts, users     (tables the query reads)
     -- state: period | period_end | current

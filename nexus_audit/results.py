@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from .mapping import TableMap
 from .result_parts import (
     AttestationRecord,
     FamilyScore,
@@ -61,7 +62,7 @@ class QueryRun(Frozen):
     parameters: dict[str, str | int | float | bool] = Field(
         description="Bound values, as sent (timestamps in ISO form)."
     )
-    status: str = Field(description="ok, error or missing_table.")
+    status: str = Field(description="ok, error, missing_table or missing_column.")
     row_count: int = 0
     duration_ms: float = 0.0
     error: str | None = None
@@ -177,6 +178,10 @@ class AuditResult(BaseModel):
     )
     database_server: str = Field(
         default="", description="Engine and server version, as the database reports it."
+    )
+    mapping: dict[str, TableMap] = Field(
+        default_factory=dict,
+        description="Where each mapped model table was read from (setting 'mapping').",
     )
     run_by: str = Field(default="", description="Who ran the audit (setting or OS user).")
     score_history: tuple[ScorePoint, ...] = Field(

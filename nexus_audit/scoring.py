@@ -22,7 +22,7 @@ from .checklists.models import SEVERITY_WEIGHT
 from .period import Period
 from .results import ControlResult, FrameworkScore, Status
 from .rules import Judgement, apply_rule
-from .runner import Outcome
+from .runner import NOT_RUN, Outcome
 from .score_model import family_of, framework_score, with_gains
 from .waivers import Waiver
 
@@ -103,7 +103,7 @@ def _blocked(
         return Judgement(
             Status.ERROR, f"Query {outcome.query.name} failed: {outcome.error}.", None
         )
-    if outcome.status == "missing_table":
+    if outcome.status in NOT_RUN:
         return Judgement(
             Status.NO_DATA, f"No data: {outcome.error}, so this cannot be judged.", None
         )

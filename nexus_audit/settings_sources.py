@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from .config import Settings, load_settings, settings_file
-
-_SECRET_WORDS = ("password", "secret", "key", "token")
+from .config import SECRET_WORDS, DatabaseParts, Settings, load_settings, settings_file
+from .database_url import password_source, settings_url
 
 
 @dataclass(frozen=True)
@@ -37,10 +36,66 @@ def effective_settings(
 
     rows = []
     for key in Settings.model_fields:
+        if key == "database" and settings.database is not None:
+            rows.extend(_database_rows(settings.database, toml_file))
+            continue
         value = _shown(key, getattr(settings, key))
         rows.append(SettingSource(key, value, _source(key, given, in_file, toml_file)))
 
+    url = overrides.get("database_url") or settings_url(settings)
+    shown_url = _masked_url(url) if url is not None else "(not set)"
+    built = "built from database.*" if settings.database is not None else "database_url"
+    built = "command line (--database)" if overrides.get("database_url") else built
+    rows.append(SettingSource("database (effective URL)", shown_url, built))
+    passed, source = password_source(settings, url)
+    rows.append(SettingSource("database password", "***" if passed else "—", source))
+
     return rows
+
+
+def _database_rows(parts: DatabaseParts, toml_file: Path | None) -> list[SettingSource]:
+    """One row per part of [database] that is set, each with its own source."""
+    lines = _database_lines(toml_file)
+    values: dict[str, object] = {
+        name: getattr(parts, name)
+        for name in DatabaseParts.model_fields
+        if name != "options" and getattr(parts, name) is not None
+    }
+    values.update({f"options.{name}": value for name, value in parts.options.items()})
+
+    rows = []
+    for name, value in values.items():
+        env = "NEXUS_AUDIT_DATABASE__" + name.replace(".", "__").upper()
+        if env in os.environ:
+            source = f"environment ({env})"
+        elif name in lines and toml_file is not None:
+            source = f"file {toml_file}:{lines[name]}"
+        else:
+            source = "default"
+        shown = "***" if name == "password" else json.dumps(value, default=str)
+        rows.append(SettingSource(f"database.{name}", shown, source))
+
+    return rows
+
+
+def _database_lines(path: Path | None) -> dict[str, int]:
+    """Lines of the keys under [database] and [database.options] in the settings file."""
+    if path is None:
+        return {}
+
+    lines: dict[str, int] = {}
+    prefix: str | None = None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            header = stripped.strip("[]").strip()
+            prefix = {"database": "", "database.options": "options."}.get(header)
+            continue
+        name = stripped.split("=", 1)[0].strip().strip("\"'")
+        if prefix is not None and "=" in stripped and not stripped.startswith("#"):
+            lines.setdefault(prefix + name, number)
+
+    return lines
 
 
 def _source(
@@ -81,7 +136,7 @@ def _file_keys(path: Path | None) -> dict[str, int]:
 def _shown(key: str, value: Any) -> str:
     if key == "database_url" and isinstance(value, str):
         return _masked_url(value)
-    if any(word in key for word in _SECRET_WORDS) and not key.endswith("_file"):
+    if any(word in key for word in SECRET_WORDS) and not key.endswith("_file"):
         return "(not set)" if value in (None, "") else "*** (set)"
     if hasattr(value, "model_dump"):
         value = value.model_dump(mode="json")
@@ -94,7 +149,7 @@ def _shown(key: str, value: Any) -> str:
     return json.dumps(value, default=str, ensure_ascii=False)
 
 
-def _masked_url(url: str) -> str:
+def _masked_url(url: str | URL) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:

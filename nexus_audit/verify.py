@@ -23,6 +23,17 @@ from .errors import NexusAuditError
 from .report.manifest import FORMAT, NAME, SIGNATURE
 from .report.signing import fingerprint
 
+# Files a report run writes beside evidence/: one left from an earlier run, and not in
+# this manifest, is named so nobody takes it for part of the verified report.
+REPORT_FILES = (
+    "report.html",
+    "report.pdf",
+    "results.json",
+    "controls.csv",
+    "junit.xml",
+    "oscal-assessment-results.json",
+)
+
 log = logging.getLogger(__name__)
 
 
@@ -79,10 +90,11 @@ def _check_artifacts(
                 f"{relative}: changed (SHA-256 differs from the manifest)"
             )
 
+    written = [*(folder / "evidence").glob("*"), *(folder / n for n in REPORT_FILES)]
     extra = sorted(
         path.relative_to(folder).as_posix()
-        for path in (folder / "evidence").glob("*")
-        if path.relative_to(folder).as_posix() not in found.checked
+        for path in written
+        if path.is_file() and path.relative_to(folder).as_posix() not in found.checked
     )
     if extra:
         found.notes.append(f"not in the manifest, so not checked: {', '.join(extra)}")

@@ -15,21 +15,39 @@ WITH bounds AS (
     FROM audit_log
     WHERE created_at >= :period_start AND created_at < :period_end
 ),
-ordered AS (
-    SELECT
-        a.id,
-        a.created_at,
-        LEAD(a.id) OVER (ORDER BY a.id) AS next_id,
-        LEAD(a.created_at) OVER (ORDER BY a.id) AS next_at
+ids AS (
+    SELECT a.id, FLOOR(a.id / 4096) AS block
     FROM audit_log AS a
     JOIN bounds AS b ON a.id BETWEEN b.low AND b.high
+),
+blocks AS (
+    SELECT block, MIN(id) AS low, MAX(id) AS high, COUNT(*) AS ids
+    FROM ids
+    GROUP BY block
+),
+across AS (
+    SELECT LAG(high) OVER (ORDER BY block) AS after_id, low AS next_id
+    FROM blocks
+),
+inside AS (
+    SELECT
+        id AS after_id,
+        LEAD(id) OVER (PARTITION BY block ORDER BY id) AS next_id
+    FROM ids
+    WHERE block IN (SELECT block FROM blocks WHERE ids <> high - low + 1)
+),
+pairs AS (
+    SELECT after_id, next_id FROM across WHERE next_id - after_id > 1
+    UNION ALL
+    SELECT after_id, next_id FROM inside WHERE next_id - after_id > 1
 )
 SELECT
-    id AS after_id,
-    next_id,
-    next_id - id - 1 AS missing_ids,
-    created_at AS after_at,
-    next_at
-FROM ordered
-WHERE next_id - id > 1
-ORDER BY id
+    p.after_id,
+    p.next_id,
+    p.next_id - p.after_id - 1 AS missing_ids,
+    a.created_at AS after_at,
+    n.created_at AS next_at
+FROM pairs AS p
+JOIN audit_log AS a ON a.id = p.after_id
+JOIN audit_log AS n ON n.id = p.next_id
+ORDER BY p.after_id

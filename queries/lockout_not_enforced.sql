@@ -14,22 +14,30 @@
 -- column: last_failure_at timestamp
 -- column: ended_by_success boolean
 -- column: distinct_sources integer
-WITH attempts AS (
-    SELECT
-        id,
-        username,
-        user_id,
-        client_ip,
-        created_at,
-        success,
-        failure_reason,
-        SUM(CASE WHEN success THEN 1 ELSE 0 END) OVER (
-            PARTITION BY username ORDER BY created_at, id ROWS UNBOUNDED PRECEDING
-        ) AS run
+WITH last_success AS (
+    SELECT username, MAX(created_at) AS success_at
     FROM login_attempts
-    WHERE username IS NOT NULL
-      AND created_at < :period_end
-      AND (success OR COALESCE(failure_reason, '') <> 'unknown_user')
+    WHERE success AND username IS NOT NULL AND created_at < :period_start
+    GROUP BY username
+),
+attempts AS (
+    SELECT
+        l.id,
+        l.username,
+        l.user_id,
+        l.client_ip,
+        l.created_at,
+        l.success,
+        l.failure_reason,
+        SUM(CASE WHEN l.success THEN 1 ELSE 0 END) OVER (
+            PARTITION BY l.username ORDER BY l.created_at, l.id ROWS UNBOUNDED PRECEDING
+        ) AS run
+    FROM login_attempts AS l
+    LEFT JOIN last_success AS p ON p.username = l.username
+    WHERE l.username IS NOT NULL
+      AND l.created_at < :period_end
+      AND (p.success_at IS NULL OR l.created_at >= p.success_at)
+      AND (l.success OR COALESCE(l.failure_reason, '') <> 'unknown_user')
 ),
 failures AS (
     SELECT

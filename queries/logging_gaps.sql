@@ -11,30 +11,60 @@
 -- column: gap_minutes float
 -- column: event_before text
 -- column: event_after text
-WITH points AS (
-    SELECT created_at, id, event_type
+WITH minutes AS (
+    SELECT MIN(created_at) AS first_at, MAX(created_at) AS last_at
     FROM audit_log
     WHERE created_at >= :period_start AND created_at < :period_end
+    GROUP BY FLOOR(EXTRACT(EPOCH FROM created_at) / 60)
+),
+points AS (
+    SELECT first_at, last_at FROM minutes
     UNION ALL
-    SELECT :period_start, NULL, 'period start'
+    SELECT :period_start, :period_start
     UNION ALL
-    SELECT :period_end, NULL, 'period end'
+    SELECT :period_end, :period_end
 ),
 ordered AS (
     SELECT
-        created_at,
-        event_type,
-        LAG(created_at) OVER (ORDER BY created_at, id NULLS FIRST) AS previous_at,
-        LAG(event_type) OVER (ORDER BY created_at, id NULLS FIRST) AS previous_type
+        first_at,
+        LAG(last_at) OVER (ORDER BY first_at, last_at) AS previous_at
     FROM points
+),
+gaps AS (
+    SELECT previous_at AS gap_start, first_at AS gap_end
+    FROM ordered
+    WHERE first_at - previous_at >= :max_gap_minutes * INTERVAL '1 minute'
+),
+edges AS (
+    SELECT
+        a.created_at,
+        a.event_type,
+        ROW_NUMBER() OVER (PARTITION BY a.created_at ORDER BY a.id DESC) AS from_last,
+        ROW_NUMBER() OVER (PARTITION BY a.created_at ORDER BY a.id) AS from_first
+    FROM audit_log AS a
+    JOIN (
+        SELECT gap_start AS at FROM gaps
+        UNION
+        SELECT gap_end FROM gaps
+    ) AS ends ON ends.at = a.created_at
+    WHERE a.created_at >= :period_start AND a.created_at < :period_end
+),
+named AS (
+    SELECT
+        g.gap_start,
+        g.gap_end,
+        COALESCE(b.event_type, 'period start') AS event_before,
+        COALESCE(f.event_type, 'period end') AS event_after
+    FROM gaps AS g
+    LEFT JOIN edges AS b ON b.created_at = g.gap_start AND b.from_last = 1
+    LEFT JOIN edges AS f ON f.created_at = g.gap_end AND f.from_first = 1
 )
 SELECT
-    previous_at AS gap_start,
-    created_at AS gap_end,
-    EXTRACT(EPOCH FROM (created_at - previous_at)) / 60.0 AS gap_minutes,
-    previous_type AS event_before,
-    event_type AS event_after
-FROM ordered
-WHERE created_at - previous_at >= :max_gap_minutes * INTERVAL '1 minute'
-  AND NOT (previous_type = 'logging_stopped' AND event_type = 'logging_started')
+    gap_start,
+    gap_end,
+    EXTRACT(EPOCH FROM (gap_end - gap_start)) / 60.0 AS gap_minutes,
+    event_before,
+    event_after
+FROM named
+WHERE NOT (event_before = 'logging_stopped' AND event_after = 'logging_started')
 ORDER BY gap_start

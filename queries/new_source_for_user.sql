@@ -22,19 +22,24 @@ WITH successes AS (
     WHERE success
       AND username IS NOT NULL
       AND client_ip IS NOT NULL
+      AND created_at >= :period_start - :lookback_days * INTERVAL '1 day'
       AND created_at < :period_end
+),
+seen_before AS (
+    SELECT DISTINCT username
+    FROM login_attempts
+    WHERE success
+      AND username IS NOT NULL
+      AND client_ip IS NOT NULL
+      AND created_at < :period_start - :lookback_days * INTERVAL '1 day'
 ),
 history AS (
     SELECT
         successes.*,
-        MIN(created_at) OVER (PARTITION BY username) AS first_success_at,
+        MIN(created_at) OVER (PARTITION BY username) AS first_in_window,
         LAG(created_at) OVER (
             PARTITION BY username, client_ip ORDER BY created_at, id
-        ) AS same_source_before,
-        LAG(client_ip) OVER (PARTITION BY username ORDER BY created_at, id)
-            AS previous_ip,
-        LAG(created_at) OVER (PARTITION BY username ORDER BY created_at, id)
-            AS previous_login_at
+        ) AS same_source_before
     FROM successes
 ),
 privileged AS (
@@ -54,7 +59,10 @@ findings AS (
     SELECT h.*
     FROM history AS h
     WHERE h.created_at >= :period_start
-      AND h.first_success_at < h.created_at
+      AND (
+          h.first_in_window < h.created_at
+          OR h.username IN (SELECT username FROM seen_before)
+      )
       AND (
           h.same_source_before IS NULL
           OR h.same_source_before < h.created_at - :lookback_days * INTERVAL '1 day'
@@ -67,6 +75,21 @@ findings AS (
               IN ',' || LOWER(REPLACE(:privileged_names, ' ', '')) || ','
           ) > 0
       )
+),
+previous AS (
+    SELECT
+        f.id,
+        s.client_ip AS previous_ip,
+        s.created_at AS previous_login_at,
+        ROW_NUMBER() OVER (
+            PARTITION BY f.id ORDER BY s.created_at DESC, s.id DESC
+        ) AS nearest
+    FROM findings AS f
+    JOIN login_attempts AS s
+      ON s.username = f.username
+     AND s.success
+     AND s.client_ip IS NOT NULL
+     AND (s.created_at < f.created_at OR (s.created_at = f.created_at AND s.id < f.id))
 )
 SELECT
     f.username,
@@ -74,8 +97,8 @@ SELECT
     f.client_ip,
     f.country,
     f.created_at AS login_at,
-    f.previous_ip,
-    f.previous_login_at,
+    p.previous_ip,
+    p.previous_login_at,
     (
         SELECT COUNT(DISTINCT s.client_ip)
         FROM successes AS s
@@ -84,4 +107,5 @@ SELECT
           AND s.created_at >= f.created_at - :lookback_days * INTERVAL '1 day'
     ) AS known_sources
 FROM findings AS f
+LEFT JOIN previous AS p ON p.id = f.id AND p.nearest = 1
 ORDER BY login_at, username, client_ip

@@ -23,7 +23,20 @@ POSTGRES_URL = os.environ.get(
     "NEXUS_AUDIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REQUIRE_POSTGRES = os.environ.get("NEXUS_AUDIT_REQUIRE_POSTGRES") == "1"
-REAL_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
+
+
+def _shared() -> Path:
+    """The ``shared`` folder beside the repository, or beside a folder above it (a git
+    worktree such as ``wt/<name>`` sits one level deeper than the main checkout)."""
+    for folder in Path(__file__).resolve().parents[1:]:
+        if (folder.parent / "shared").is_dir():
+            return folder.parent / "shared"
+
+    return Path(__file__).resolve().parents[2] / "shared"
+
+
+SHARED = _shared()
+REAL_DATA = SHARED / "data" / "real"
 
 
 @dataclass(frozen=True)

@@ -138,8 +138,9 @@ CONTROLS: tuple[tuple[str, str, Status, dict[str, object]], ...] = (
     ("PCI-8.2.6", "access_control", Status.FAIL, {
         "finding_count": 3, "queries": (HOSTILE_QUERY,),
         "remediation": "Disable inactive accounts."}),
-    ("PCI-8.3.4", "access_control", Status.PASS, {
-        "finding_count": 0, "queries": (LONG_QUERY,)}),
+    ("PCI-8.3.4", "access_control", Status.FAIL, {
+        "finding_count": LONG_ROWS, "queries": (LONG_QUERY,),
+        "remediation": "Lock accounts after 10 failed attempts."}),
     ("PCI-7.2.4", "access_control", Status.ERROR, {"queries": (FAILED_QUERY,)}),
     ("PCI-3.5.1", "encryption", Status.MANUAL, {
         "kind": "manual",

@@ -88,7 +88,7 @@ def test_month_without_events_reads_no_data(backend: Backend) -> None:
         "user_id",
         "username",
     ]
-    assert str(result.frame("brute_force_by_ip")["peak_failures"].dtype) == "Int64"
+    assert str(result.frame("brute_force_by_source")["peak_failures"].dtype) == "Int64"
 
 
 def test_absent_optional_tables_read_no_data(backend: Backend) -> None:

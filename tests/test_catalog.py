@@ -20,7 +20,17 @@ from nexus_audit.cli import main
 from nexus_audit.errors import ChecklistError
 from nexus_audit.queries import load_queries
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "controls.md"
+from .conftest import SHARED
+
+REFERENCE = SHARED / "reference" / "controls.md"
+
+# The reference lives beside the repository, not in it: without it, the tests that count
+# its rows are skipped (as the real-log tests are), the rest of the catalog still runs.
+needs_reference = pytest.mark.skipif(
+    not REFERENCE.is_file(),
+    reason=f"the controls reference is not there ({REFERENCE}, i.e. "
+    "../shared/reference/controls.md beside the repository); these tests count its rows",
+)
 
 
 def reference_rows() -> dict[str, list[tuple[str, str | None]]]:
@@ -71,6 +81,7 @@ def catalog() -> dict[str, object]:
     return {framework.id: framework for framework in frameworks}
 
 
+@needs_reference
 def test_the_reference_has_the_rows_it_announces() -> None:
     rows = reference_rows()
 
@@ -84,6 +95,7 @@ def test_the_reference_has_the_rows_it_announces() -> None:
     assert sum(cov == "D" for _, cov in rows["gdpr"]) == 12
 
 
+@needs_reference
 @pytest.mark.parametrize(
     ("part", "framework", "kind"),
     [

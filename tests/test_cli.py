@@ -28,7 +28,7 @@ def test_report_writes_html_pdf_and_evidence(backend: Backend, tmp_path: Path) -
     assert (tmp_path / "report.html").stat().st_size > 0
     assert PdfReader(tmp_path / "report.pdf").pages
     evidence = sorted(p.name for p in (tmp_path / "evidence").glob("*.csv"))
-    assert "brute_force_by_ip.csv" in evidence and "dormant_accounts.csv" in evidence
+    assert "brute_force_by_source.csv" in evidence and "dormant_accounts.csv" in evidence
     lines = (tmp_path / "evidence" / "dormant_accounts.csv").read_text().splitlines()
     assert len(lines) == 1 + 4
 

@@ -90,3 +90,27 @@ def test_config_show_names_sources_and_masks_secrets(
     assert (
         "pw9" not in rows["database_url"].value and "***" in rows["database_url"].value
     )
+
+
+def test_config_show_piped_prints_whole_values(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from nexus_audit.cli import main
+
+    path = tmp_path / "s.toml"
+    url = "postgresql+psycopg://auditor:pw9@db.payments.example:5432/payments_prod"
+    path.write_text(
+        f'organisation = "Acme"\ndatabase_url = "{url}"\n\n'
+        '[mapping.users]\ntable = "app.people"\ncolumns = { user_id = "id" }\n',
+        encoding="utf-8",
+    )
+
+    shown = CliRunner().invoke(main, ["config", "show", "--config", str(path)])
+
+    lines = dict(line.split("\t", 1) for line in shown.output.splitlines())
+    assert shown.exit_code == 0
+    assert lines["database_url"] == (
+        "postgresql+psycopg://auditor:***@db.payments.example:5432/payments_prod"
+        f"\tfile {path}:2"
+    )
+    assert '"table": "app.people"' in lines["mapping"]

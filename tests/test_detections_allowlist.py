@@ -40,7 +40,10 @@ def test_findings_are_left_out_and_counted() -> None:
     t = pd.Timestamp("2026-02-10 10:00", tz="UTC")
     brute = outcome(
         "brute_force_by_source",
-        [("203.0.113.9", 6, t, 6, 1, t, t), ("192.0.2.1", 5, t, 5, 1, t, t)],
+        [
+            ("203.0.113.9", 6, t, 6, 1, t, t, False, None),
+            ("192.0.2.1", 5, t, 5, 1, t, t, True, t),
+        ],
     )
     travel = outcome(
         "impossible_travel",

@@ -74,12 +74,22 @@ def test_planted_incidents_are_found_with_their_counts(
         assert found[control].status is Status.FAIL, control
         assert found[control].finding_count == count, control
 
-    attackers = result.frame("brute_force_by_ip").set_index("client_ip")
+    attackers = result.frame("brute_force_by_source").set_index("client_ip")
     assert attackers.loc["203.0.113.66", "failures_in_period"] == 240
-    assert attackers.loc["203.0.113.66", "pattern"] == "brute_force"
     assert attackers.loc["198.51.100.23", "distinct_usernames"] == 60
-    assert attackers.loc["198.51.100.23", "pattern"] == "password_spray"
     assert attackers.loc["192.0.2.77", "succeeded_after"]
+    assert not attackers.loc["203.0.113.66", "succeeded_after"]
+
+    # The evidence beside PCI-10.4.1-B names the patterns: every 5 s over 12 names is
+    # 61 failures in a closed 5-minute window; one try per account every 20 s is 46
+    # accounts in a closed 15-minute window.
+    spray = result.frame("password_spray_by_source").set_index("client_ip")
+    assert spray.loc["203.0.113.66", ["peak_failures", "peak_usernames"]].tolist() == [
+        61,
+        12,
+    ]
+    stuffing = result.frame("credential_stuffing_by_source").set_index("client_ip")
+    assert stuffing.loc["198.51.100.23", "peak_usernames"] == 46
 
     takeover = result.frame("compromised_account_candidates")
     assert takeover["failed_attempts"].tolist() == [14]

@@ -30,27 +30,31 @@ def records(frame: pd.DataFrame, *columns: str) -> list[tuple[object, ...]]:
     return [tuple(row) for row in picked.itertuples(index=False)]
 
 
-def test_brute_force_by_ip(result: AuditResult) -> None:
-    frame = result.frame("brute_force_by_ip")
+def test_brute_force_by_source(result: AuditResult) -> None:
+    frame = result.frame("brute_force_by_source")
 
     assert records(
         frame,
         "client_ip",
-        "pattern",
         "peak_failures",
         "failures_in_period",
         "distinct_usernames",
         "succeeded_after",
     ) == [
-        ("192.0.2.9", "password_spray", 11, 12, 12, False),
-        ("203.0.113.5", "brute_force", 5, 6, 1, True),
-        ("198.51.100.8", "brute_force", 5, 5, 1, False),
-        ("192.0.2.50", "brute_force", 5, 2, 1, False),
+        ("192.0.2.9", 11, 12, 12, False),
+        ("203.0.113.5", 5, 6, 1, True),
+        ("198.51.100.8", 5, 5, 1, False),
+        ("192.0.2.50", 5, 2, 1, False),
     ]
     by_ip = frame.set_index("client_ip")
     assert by_ip.loc["203.0.113.5", "first_exceeded_at"] == t("2026-02-10 10:08")
     assert by_ip.loc["203.0.113.5", "first_success_after_at"] == t("2026-02-10 10:40")
+    assert by_ip.loc["203.0.113.5", "first_failure_at"] == t("2026-02-10 10:00")
+    assert by_ip.loc["203.0.113.5", "last_failure_at"] == t("2026-02-10 10:30")
     assert by_ip.loc["192.0.2.50", "first_exceeded_at"] == t("2026-02-01 00:03")
+    # The burst began in January; only the period's own failures are its first and last.
+    assert by_ip.loc["192.0.2.50", "first_failure_at"] == t("2026-02-01 00:01")
+    assert by_ip.loc["192.0.2.50", "last_failure_at"] == t("2026-02-01 00:03")
 
 
 def test_compromised_account_candidates(result: AuditResult) -> None:

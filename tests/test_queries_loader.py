@@ -30,7 +30,7 @@ def test_shipped_queries_load_and_cover_a_period() -> None:
 
     first_set = {"period_activity", "daily_audit_summary", "failed_logins_per_day",
                  "suspicious_activity", "compromised_account_candidates",
-                 "brute_force_by_ip", "dormant_accounts", "privileged_mfa",
+                 "brute_force_by_source", "dormant_accounts", "privileged_mfa",
                  "role_grants_in_period", "dsr_deadlines", "breach_notifications",
                  "incident_response_times", "log_retention"}
     assert first_set <= set(queries)

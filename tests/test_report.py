@@ -192,7 +192,7 @@ def test_write_report_writes_reports_and_full_csv(
             "report.html",
             "report.pdf",
             "manifest.json",
-            "audit-result.json",
+            "results.json",
             *(f"{name}.csv" for name in result.evidence),
         ]
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
+import json
 import stat
 from pathlib import Path
 
@@ -14,6 +15,9 @@ import pytest
 
 from nexus_audit.pseudonym import Pseudonymiser, column_kind
 from nexus_audit.report import ReportOptions, write_report
+from nexus_audit.result_parts import FindingChange, TrendSummary
+from nexus_audit.results import AuditResult
+from nexus_audit.verify import verify_report
 
 from . import report_fixtures as fx
 
@@ -139,3 +143,106 @@ def test_without_a_key_one_is_made_once_and_kept(
     assert expected("ip", ADDRESS, key) in html
     assert html == second["html"].read_text(encoding="utf-8")
     assert ADDRESS not in html
+
+
+# The outputs for other tools follow the report: same pseudonyms, listed in the manifest.
+
+OUTPUTS = ("json", "csv", "junit", "oscal")
+FILES = ("results.json", "controls.csv", "junit.xml", "oscal-assessment-results.json")
+
+
+def keyed_result() -> AuditResult:
+    """The fixture result with finding keys that name a user, an address, a date and a
+    user who is in no evidence row (a finding resolved since an earlier month)."""
+    result = fx.make_result()
+    controls = tuple(
+        control.model_copy(
+            update={"finding_keys": (f"7|{fx.CYRILLIC}", f"{ADDRESS}|2026-02-01")}
+        )
+        if control.control_id == "PCI-8.2.6"
+        else control
+        for control in result.controls
+    )
+    trend = TrendSummary(
+        previous_period="2026-01",
+        periods=("2026-01", "2026-02"),
+        changes=(
+            FindingChange(
+                finding_id=f"PCI-8.2.6:7|{fx.CYRILLIC}",
+                control_id="PCI-8.2.6",
+                framework="pci_dss",
+                title="Control PCI-8.2.6",
+                change="new",
+            ),
+            FindingChange(
+                finding_id="PCI-8.2.6:9|mallory",
+                control_id="PCI-8.2.6",
+                framework="pci_dss",
+                title="Control PCI-8.2.6",
+                change="resolved",
+            ),
+        ),
+    )
+    return result.model_copy(update={"controls": controls, "trend": trend})
+
+
+def test_outputs_are_pseudonymised_and_in_the_manifest(tmp_path: Path) -> None:
+    options = ReportOptions(pseudonym_key=KEY, formats=("html", *OUTPUTS))
+    written = write_report(keyed_result(), tmp_path, options)
+
+    document = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    keys = {c["control_id"]: c["finding_keys"] for c in document["controls"]}
+    assert keys["PCI-8.2.6"] == [
+        f"7|{expected('user', fx.CYRILLIC)}",
+        f"{expected('ip', ADDRESS)}|2026-02-01",
+    ]
+    changes = [item["finding_id"] for item in document["trend"]["changes"]]
+    assert changes == [
+        f"PCI-8.2.6:7|{expected('user', fx.CYRILLIC)}",
+        f"PCI-8.2.6:9|{expected('value', 'mallory')}",
+    ]
+    for name in FILES:
+        text = (tmp_path / name).read_text(encoding="utf-8-sig")
+        # (the fixture's organisation name holds fx.CYRILLIC too: look for the key's)
+        assert ADDRESS not in text and f"|{fx.CYRILLIC}" not in text, name
+        assert "mallory" not in text, name
+
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    listed = {item["path"]: item["sha256"] for item in manifest["artifacts"]}
+    for name in FILES:
+        data = (tmp_path / name).read_bytes()
+        assert listed[name] == hashlib.sha256(data).hexdigest(), name
+    assert {written[f] for f in OUTPUTS} == {tmp_path / n for n in FILES}
+    assert not (tmp_path / "evidence" / "audit-result.json").exists()
+
+
+def test_show_personal_data_shows_the_keys_in_clear(tmp_path: Path) -> None:
+    options = ReportOptions(show_personal_data=True, formats=("html", "json"))
+    write_report(keyed_result(), tmp_path, options)
+
+    document = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    keys = {c["control_id"]: c["finding_keys"] for c in document["controls"]}
+    assert keys["PCI-8.2.6"] == [f"7|{fx.CYRILLIC}", f"{ADDRESS}|2026-02-01"]
+
+
+def test_verify_covers_the_outputs(tmp_path: Path) -> None:
+    options = ReportOptions(pseudonym_key=KEY, formats=("html", *OUTPUTS))
+    write_report(keyed_result(), tmp_path, options)
+    assert verify_report(tmp_path).is_valid
+
+    junit = tmp_path / "junit.xml"
+    junit.write_text(junit.read_text(encoding="utf-8").replace("failure", "skipped"))
+
+    found = verify_report(tmp_path)
+    assert not found.is_valid
+    assert found.problems == ["junit.xml: changed (SHA-256 differs from the manifest)"]
+
+
+def test_verify_names_an_output_the_manifest_does_not_list(tmp_path: Path) -> None:
+    write_report(fx.make_result(), tmp_path, ReportOptions(pseudonym_key=KEY))
+    (tmp_path / "junit.xml").write_text("<testsuites/>", encoding="utf-8")
+
+    found = verify_report(tmp_path)
+
+    assert found.is_valid
+    assert "not in the manifest, so not checked: junit.xml" in found.notes

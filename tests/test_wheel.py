@@ -81,4 +81,4 @@ def test_wheel_layout_and_installed_report(tmp_path: Path) -> None:
     assert run.stderr.splitlines()[0].startswith(str(site))
     assert (work / "out" / "report.pdf").stat().st_size > 0
     assert (work / "out" / "report.html").stat().st_size > 0
-    assert (work / "out" / "evidence" / "brute_force_by_ip.csv").exists()
+    assert (work / "out" / "evidence" / "brute_force_by_source.csv").exists()

@@ -18,7 +18,7 @@ SELECT id AS event_id, created_at AS ts, user_id AS actor,
            WHEN 'permission_denied' THEN 'ACCESS_DENIED'
            ELSE event_type
        END AS action,
-       actor_ip AS ip, resource AS target, outcome AS result
+       actor_ip AS ip, resource AS target, outcome AS result, details
 FROM audit_log;
 
 CREATE TABLE app.auth_attempts AS

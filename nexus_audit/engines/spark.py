@@ -33,7 +33,14 @@ from ..errors import DatabaseError
 from ..mapping import Mapping
 from ..model import metadata
 from ..queries import ParamValue, Query
-from ..runner import Outcome, Progress, empty_frame, typed_frame
+from ..runner import (
+    Outcome,
+    Progress,
+    empty_frame,
+    log_not_run,
+    typed_frame,
+    why_not_run,
+)
 from .spark_months import MONTH_COLUMN, MONTHLY_TABLES, MONTHS_SUFFIX
 from .spark_sql import SparkQuery, translate_all
 
@@ -122,12 +129,14 @@ class SparkEngine:
                     translated[query.name],
                     values.get(query.name, {}),
                     tables.present,
+                    mapping,
                     timeout_s,
                 )
 
         if progress:
             progress("done", len(queries), len(queries))
 
+        log_not_run(outcomes, tables.present)
         return tables, f"spark {self.session.version}", outcomes
 
     def inventory(self, mapping: Mapping) -> Inventory:
@@ -172,19 +181,16 @@ class SparkEngine:
         translated: SparkQuery,
         values: dict[str, ParamValue],
         present: frozenset[str],
+        mapping: Mapping,
         timeout_s: float,
     ) -> Outcome:
         parameters = query.bind(values)
-        absent = [table for table in query.tables if table not in present]
+        not_run = why_not_run(query, present, mapping)
 
-        if absent:
-            log.warning(
-                "query %s not run: table(s) %s absent", query.name, ", ".join(absent)
-            )
-            message = f"table(s) {', '.join(absent)} absent"
-            return Outcome(
-                query, parameters, "missing_table", empty_frame(query), 0.0, message
-            )
+        if not_run is not None:
+            status, reason = not_run
+            log.info("query %s not run: %s", query.name, reason)
+            return Outcome(query, parameters, status, empty_frame(query), 0.0, reason)
 
         sql, args = translated.bind(parameters)
         log.debug("query %s on Spark: %s with %r", query.name, sql, args)

@@ -27,6 +27,8 @@ _PAM_AUTH = re.compile(
     r"^pam_unix\((?P<service>[\w-]+):auth\): authentication failure; (?P<kv>.*)$"
 )
 _KV = re.compile(r"(\w+)=(\S*)")
+# Every line _common reads starts so; the rest skip its regular expressions.
+_COMMON_STARTS = ("pam_unix(", "session ", "authentication failure")
 _MAX_REPEAT = 100_000
 
 
@@ -40,7 +42,8 @@ class AuthStream:
 
     def feed(self, line: Line) -> list[Record]:
         """The records one line stands for (PAM failures are held back)."""
-        match = _REPEATED.match(line.message)
+        message = line.message
+        match = _REPEATED.match(message) if message.startswith("message ") else None
         if match is None:
             return self._one(line)
 
@@ -107,6 +110,8 @@ class AuthStream:
 def _common(line: Line) -> Record | None:
     """PAM session, password-change and non-sshd failure lines, for any program."""
     message = line.message
+    if not message.startswith(_COMMON_STARTS):
+        return None
 
     if match := _SESSION.match(message):
         if match["service"] is None and not line.old_pam:

@@ -23,9 +23,19 @@ _ROTATED = re.compile(
 
 
 def is_gzip(path: Path) -> bool:
-    """True when the file starts with the gzip signature, whatever its name."""
+    """True when the file starts with a gzip header, whatever its name.
+
+    Signature, deflate method and no reserved flag: a text file that merely starts with
+    the two signature bytes is read as text, line by line.
+    """
     with path.open("rb") as handle:
-        return handle.read(2) == _GZIP_MAGIC
+        header = handle.read(10)
+    return (
+        len(header) == 10
+        and header[:2] == _GZIP_MAGIC
+        and header[2] == 8
+        and header[3] & 0xE0 == 0
+    )
 
 
 def raw_lines(path: Path) -> Iterator[bytes]:

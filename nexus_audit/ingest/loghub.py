@@ -80,7 +80,11 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, str]] | Skip]:
             yield item
             continue
         number, text = item
-        values = next(csv.reader([text]), [])
+        try:
+            values = next(csv.reader([text]), [])
+        except csv.Error as error:
+            yield Skip(path.name, number, f"not a CSV row ({error})")
+            continue
         if header is None:
             header = values
             continue
@@ -97,9 +101,16 @@ def _month_days(path: Path, layout: _Layout) -> Iterator[tuple[int, int]]:
         if isinstance(item, Skip):
             continue
         row = item[1]
-        month, day = MONTHS.get(row[layout.month]), row[layout.day]
-        if month and day.isdigit():
-            yield month, int(day)
+        month, day = MONTHS.get(row[layout.month]), _day(row[layout.day])
+        if month and day:
+            yield month, day
+
+
+def _day(text: str) -> int | None:
+    """The day of the month written in ASCII digits (1-31), else None."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 2):
+        return None
+    return int(text) or None
 
 
 def _rows(
@@ -113,8 +124,8 @@ def _rows(
             yield item
             continue
         lines, row = item
-        month, day = MONTHS.get(row[layout.month]), row[layout.day]
-        if not month or not day.isdigit():
+        month, day = MONTHS.get(row[layout.month]), _day(row[layout.day])
+        if not month or not day:
             yield Skip(path.name, lines, "row has no month and day")
             continue
 
@@ -122,7 +133,7 @@ def _rows(
         tag = row[layout.tag] if layout.tag else f"sshd[{pid}]"
         if layout.tag and pid and "[" not in tag:
             tag = f"{tag}[{pid}]"
-        when = (month, int(day), row["Time"])
+        when = (month, day, row["Time"])
         line = stamper.line(
             path.name, lines, when, row[layout.host], tag, row["Content"]
         )

@@ -53,7 +53,7 @@ def read(paths: Sequence[Path], options: Options) -> Iterator[Record]:
 
 def _file(path: Path, zone: ZoneInfo) -> Iterator[Record]:
     occurrences = Occurrences()
-    open_record: tuple[int, str, str] | None = None
+    open_record: _Open | None = None
     last = 0
 
     for item in text_lines(path):
@@ -63,15 +63,23 @@ def _file(path: Path, zone: ZoneInfo) -> Iterator[Record]:
             continue
         last, text = item
 
-        if open_record is not None:
-            start, prefix, body = open_record
-            body = f"{body}\n{text}"
-            if _closed(body):
+        if open_record is not None and not _starts_record(text):
+            open_record.add(last, text)
+            if _closed(open_record.body):
+                record = _record(
+                    path.name,
+                    open_record.start,
+                    open_record.prefix,
+                    open_record.body,
+                    zone,
+                    occurrences,
+                )
+                yield from open_record.outcome(path.name, record)
                 open_record = None
-                yield _record(path.name, start, prefix, body, zone, occurrences)
-            else:
-                open_record = (start, prefix, body)
             continue
+        if open_record is not None:
+            yield from open_record.unterminated(path.name)
+            open_record = None
 
         if _MARK not in text:
             yield Skip(path.name, last, "not a pgAudit record")
@@ -81,16 +89,49 @@ def _file(path: Path, zone: ZoneInfo) -> Iterator[Record]:
         if _closed(body):
             yield _record(path.name, last, prefix, body, zone, occurrences)
         else:
-            open_record = (last, prefix, body)
+            open_record = _Open(last, prefix, body)
 
     if open_record is not None:
-        yield Skip(
-            path.name,
-            open_record[0],
-            "pgAudit record whose quoted statement never ends",
-        )
+        yield from open_record.unterminated(path.name)
 
     yield FileRead(path.name, last)
+
+
+class _Open:
+    """A record whose quoted statement runs on over the next lines."""
+
+    def __init__(self, start: int, prefix: str, body: str) -> None:
+        self.start, self.prefix, self.body = start, prefix, body
+        self.more: list[int] = []
+
+    def add(self, number: int, text: str) -> None:
+        self.body = f"{self.body}\n{text}"
+        self.more.append(number)
+
+    def outcome(self, file: str, record: Record) -> Iterator[Record]:
+        """The record; if it is a Skip, each of its further lines is reported too."""
+        yield record
+        if isinstance(record, Skip):
+            for number in self.more:
+                yield Skip(
+                    file, number, f"part of the pgAudit record at line {self.start}"
+                )
+
+    def unterminated(self, file: str) -> Iterator[Skip]:
+        yield Skip(file, self.start, "pgAudit record whose quoted statement never ends")
+        for number in self.more:
+            yield Skip(
+                file,
+                number,
+                f"part of the unterminated pgAudit record at line {self.start}",
+            )
+
+
+def _starts_record(text: str) -> bool:
+    """True for a line that opens a new record (``… LOG:  AUDIT: ``), ending an open one."""
+    if _MARK not in text:
+        return False
+    return _LEVEL.search(text.split(_MARK, 1)[0]) is not None
 
 
 def _closed(body: str) -> bool:
@@ -101,14 +142,20 @@ def _closed(body: str) -> bool:
 def _record(
     file: str, number: int, prefix: str, body: str, zone: ZoneInfo, seen: Occurrences
 ) -> Record:
-    values = next(csv.reader([body]), [])
+    try:
+        values = next(csv.reader([body]), [])
+    except csv.Error as error:
+        return Skip(file, number, f"pgAudit record is not CSV ({error})")
     if len(values) < 9 or values[0] not in ("SESSION", "OBJECT"):
         return Skip(
             file, number, f"pgAudit record with {len(values)} fields, not 9 or 10"
         )
 
     fields = dict(zip(_FIELDS, values, strict=False))
-    created_at = _time(prefix, zone)
+    try:
+        created_at = _time(prefix, zone)
+    except (ValueError, OverflowError) as error:
+        return Skip(file, number, f"pgAudit record with an impossible time ({error})")
     second = int(created_at.timestamp()) if created_at else 0
     text = f"pgaudit|{prefix.strip()}|{body}"
     key = f"{text}#{seen.count(second, text)}"
@@ -141,8 +188,7 @@ def _time(prefix: str, zone: ZoneInfo) -> datetime | None:
     if offset in ("UTC", "GMT", "Z"):
         return stamp.replace(tzinfo=UTC)
     if offset:
-        return datetime.fromisoformat(
-            f"{match['stamp'].replace(' ', 'T')}{offset}"
-        ).astimezone(UTC)
+        stamp = datetime.fromisoformat(f"{match['stamp'].replace(' ', 'T')}{offset}")
+        return stamp.astimezone(UTC)
 
     return stamp.replace(tzinfo=zone).astimezone(UTC)

@@ -6,6 +6,9 @@ text that identifies it in its source (the line's fields, how many identical lin
 before it in the same file, and its place among the records one line stands for). The
 writer derives the row id from the key, so loading the same content twice, under any
 file name, adds nothing, while identical lines at different places stay distinct.
+
+Records are not changed once made, but they are plain (not frozen) dataclasses: a frozen
+one costs twice as much to build, and a large log makes millions of them.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..errors import ConfigError
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Attempt:
     """One authentication attempt: a row of ``login_attempts``."""
 
@@ -34,7 +37,7 @@ class Attempt:
     longitude: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Event:
     """Any other security-relevant record: a row of ``audit_log``.
 
@@ -53,7 +56,7 @@ class Event:
     details: dict[str, object] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Skip:
     """A line (or record) that was read but not stored, and why."""
 
@@ -62,7 +65,7 @@ class Skip:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FileRead:
     """End of one input file: how many lines (or records) it held."""
 
@@ -71,6 +74,28 @@ class FileRead:
 
 
 Record = Attempt | Event | Skip | FileRead
+
+
+def unstorable(value: object) -> str | None:
+    """Why ``value`` (nested) cannot be stored as database text, or None.
+
+    A NUL character or a lone UTF-16 surrogate, both possible through JSON escapes
+    (``\\u0000``, ``\\ud800``), would fail the whole ingestion transaction on
+    PostgreSQL; the record holding one is skipped instead.
+    """
+    if isinstance(value, str):
+        if "\x00" in value:
+            return "a value holds a NUL character"
+        if any("\ud800" <= char <= "\udfff" for char in value):
+            return "a value holds an unpaired surrogate (invalid Unicode)"
+        return None
+    if isinstance(value, dict):
+        return next(
+            (r for k, v in value.items() if (r := unstorable(k) or unstorable(v))), None
+        )
+    if isinstance(value, list | tuple):
+        return next((r for v in value if (r := unstorable(v))), None)
+    return None
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -117,7 +119,7 @@ def ingest(
     started = time.perf_counter()
 
     try:
-        with writing(engine) as writer:
+        with writing(engine) as writer, _no_cycle_collection():
             _store(parser(files, options), writer, report)
     finally:
         engine.dispose()
@@ -129,15 +131,31 @@ def ingest(
     return report
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while records are made.
+
+    Records hold no reference cycles, yet the collector would scan the hundreds of
+    thousands alive between two batches again and again (a sixth of the run's time).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _store(records: Iterator[Record], writer: Writer, report: IngestReport) -> None:
     attempts: list[Attempt] = []
     events: list[Event] = []
 
     for record in records:
-        if isinstance(record, Attempt):
-            attempts.append(record)
-        elif isinstance(record, Event):
+        if isinstance(record, Event):  # the most common record first
             events.append(record)
+        elif isinstance(record, Attempt):
+            attempts.append(record)
         elif isinstance(record, Skip):
             report.skipped.setdefault(record.reason, []).append(
                 (record.file, record.line)
@@ -149,17 +167,18 @@ def _store(records: Iterator[Record], writer: Writer, report: IngestReport) -> N
             _flush(writer, attempts, events, report)
 
     _flush(writer, attempts, events, report)
+    report.attempts_stored, report.events_stored = writer.wait()
 
 
 def _flush(
     writer: Writer, attempts: list[Attempt], events: list[Event], report: IngestReport
 ) -> None:
-    added_attempts, added_events = writer.add(attempts, events)
+    """Hand a batch to the writer, which stores it while the next one is read."""
+    if attempts or events:
+        writer.submit(attempts, events)
 
     report.attempts_read += len(attempts)
     report.events_read += len(events)
-    report.attempts_stored += added_attempts
-    report.events_stored += added_events
     report.untimed_events += sum(1 for e in events if e.created_at is None)
     attempts.clear()
     events.clear()

@@ -24,6 +24,9 @@ _CLASSIC = re.compile(
     r"^(?P<mon>[A-Z][a-z]{2}) {1,2}(?P<day>\d{1,2}) (?P<clock>\d{2}:\d{2}:\d{2}) "
     r"(?P<host>\S+) +(?P<tag>[^:]*?): ?(?P<message>.*)$"
 )
+_CLASSIC_BYTES = re.compile(
+    rb"^([A-Z][a-z]{2}) {1,2}([0-9]{1,2}) [0-9]{2}:[0-9]{2}:[0-9]{2} \S+ +[^:]*?:"
+)
 _ISO = re.compile(
     r"^(?P<stamp>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?) "
     r"(?P<host>\S+) +(?P<tag>[^:]*?): ?(?P<message>.*)$"
@@ -44,19 +47,25 @@ def read(paths: Sequence[Path], options: Options) -> Iterator[Record]:
 
 
 def _month_days(group: list[Path]) -> Iterator[tuple[int, int]]:
-    """(month, day) of every classic line of the group, in order, for year inference."""
+    """(month, day) of every classic line of the group, in order, for year inference.
+
+    Only lines of the classic shape count: a garbage line that happens to start with a
+    month name must not move the year of the good lines around it.
+    """
     for path in group:
         try:
             for raw in raw_lines(path):
-                month = MONTHS.get(raw[:3].decode("ascii", "replace"))
-                day = raw[4:6].strip()
-                if month and day.isdigit():
-                    yield month, int(day)
+                match = _CLASSIC_BYTES.match(raw)
+                month = MONTHS.get(match[1].decode("ascii")) if match else None
+                if month and match:
+                    yield month, int(match[2])
         except (EOFError, OSError, ValueError):
             continue
 
 
 def _file(path: Path, stamper: Stamper, stream: AuthStream) -> Iterator[Record]:
+    name = path.name
+    feed = stream.feed
     lines = 0
 
     for item in text_lines(path):
@@ -66,33 +75,32 @@ def _file(path: Path, stamper: Stamper, stream: AuthStream) -> Iterator[Record]:
             continue
 
         lines, text = item
-        line = _parse(path.name, lines, text, stamper)
+        line = _parse(name, lines, text, stamper)
         if isinstance(line, Skip):
             yield line
             continue
-        yield from stream.feed(line)
+        yield from feed(line)
 
-    yield FileRead(path.name, lines)
+    yield FileRead(name, lines)
 
 
 def _parse(file: str, number: int, text: str, stamper: Stamper) -> Line | Skip:
-    if (match := _CLASSIC.match(text)) and match["mon"] in MONTHS:
-        when = (MONTHS[match["mon"]], int(match["day"]), match["clock"])
-        return stamper.line(
-            file, number, when, match["host"], match["tag"], match["message"]
+    if (match := _CLASSIC.match(text)) and (month := MONTHS.get(match["mon"])):
+        day, clock, host, tag, message = match.group(
+            "day", "clock", "host", "tag", "message"
         )
+        return stamper.line(file, number, (month, int(day), clock), host, tag, message)
 
     if match := _ISO.match(text):
-        stamp = datetime.fromisoformat(match["stamp"].replace("Z", "+00:00"))
-        if stamp.tzinfo is None:
-            stamp = stamp.replace(tzinfo=stamper.zone)
+        try:
+            stamp = datetime.fromisoformat(match["stamp"].replace("Z", "+00:00"))
+            if stamp.tzinfo is None:
+                stamp = stamp.replace(tzinfo=stamper.zone)
+            stamp = stamp.astimezone(UTC)
+        except (ValueError, OverflowError) as error:
+            return Skip(file, number, f"impossible time {match['stamp']}: {error}")
         return stamper.at(
-            file,
-            number,
-            stamp.astimezone(UTC),
-            match["host"],
-            match["tag"],
-            match["message"],
+            file, number, stamp, match["host"], match["tag"], match["message"]
         )
 
     if not text.strip():

@@ -18,17 +18,17 @@ zone are read in ``--tz``. A row that lacks a required value is reported and ski
 from __future__ import annotations
 
 import csv
-import gzip
-import io
 import json
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .addresses import normalise
-from .lines import is_gzip, text_lines
-from .records import Attempt, Event, FileRead, Options, Record, Skip
+from .lines import text_lines
+from .records import Attempt, Event, FileRead, Options, Record, Skip, unstorable
 from .stamps import Occurrences
 
 _TRUE = {"true", "t", "1", "yes", "y", "success", "succeeded", "ok", "accepted", "pass"}
@@ -73,7 +73,7 @@ class RowError(ValueError):
 def read_csv(paths: Sequence[Path], options: Options) -> Iterator[Record]:
     """Rows of CSV files with a header line."""
     for path in paths:
-        yield from _rows(path, _csv_rows(path), options)
+        yield from _csv_file(path, options)
 
 
 def read_jsonl(paths: Sequence[Path], options: Options) -> Iterator[Record]:
@@ -82,21 +82,106 @@ def read_jsonl(paths: Sequence[Path], options: Options) -> Iterator[Record]:
         yield from _rows(path, _json_rows(path), options)
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, Mapping[str, object]] | Skip]:
-    raw = gzip.open(path, "rb") if is_gzip(path) else path.open("rb")
-    with io.TextIOWrapper(
-        raw, encoding="utf-8", errors="surrogateescape", newline=""
-    ) as text:
-        reader = csv.DictReader(text)
-        for row in reader:
-            if any(isinstance(v, str) and _has_surrogate(v) for v in row.values()):
-                yield Skip(path.name, reader.line_num, "not valid UTF-8 text")
-                continue
-            yield reader.line_num, row
+class _Lookahead:
+    """Lines with a look at the next few, so a quoted field may span lines."""
+
+    def __init__(self, items: Iterator[tuple[int, str] | Skip]) -> None:
+        self.items = items
+        self.ahead: deque[tuple[int, str] | Skip] = deque()
+
+    def next(self) -> tuple[int, str] | Skip | None:
+        if self.ahead:
+            return self.ahead.popleft()
+        return next(self.items, None)
+
+    def peek(self, count: int) -> list[tuple[int, str] | Skip]:
+        while len(self.ahead) < count:
+            item = next(self.items, None)
+            if item is None:
+                break
+            self.ahead.append(item)
+        return list(self.ahead)[:count]
+
+    def drop(self, count: int) -> None:
+        for _ in range(count):
+            self.ahead.popleft()
 
 
-def _has_surrogate(text: str) -> bool:
-    return any("\udc80" <= char <= "\udcff" for char in text)
+def _csv_file(path: Path, options: Options) -> Iterator[Record]:
+    """Rows of one CSV file; a bad row costs its own line, never the lines after it.
+
+    A row whose quotes stay open joins the next lines (up to ``_MAX_SPAN``) until they
+    close, as RFC 4180 allows; when that joined row is no valid record, only its first
+    line is reported and reading resumes on the line after it.
+    """
+    lines = _Lookahead(text_lines(path))
+    occurrences = Occurrences()
+    header: list[str] | None = None
+    last = 0
+
+    while (item := lines.next()) is not None:
+        if isinstance(item, Skip):
+            last = max(last, item.line)
+            yield item
+            continue
+        last, text = item
+        if header is None:
+            header = _csv_values(text.lstrip("\ufeff"))
+            continue
+        if not text.strip():
+            yield Skip(path.name, last, "empty line")
+            continue
+
+        joined, span = _joined(text, lines)
+        try:
+            row = _csv_row(header, _csv_values(joined))
+            record = _record(row, options, occurrences)
+        except RowError as error:
+            yield Skip(path.name, last, str(error))
+            continue
+        lines.drop(span)
+        last += span
+        yield record
+
+    yield FileRead(path.name, last)
+
+
+_MAX_SPAN = 50
+
+
+def _joined(text: str, lines: _Lookahead) -> tuple[str, int]:
+    """The row starting with ``text``: joined with following lines while quotes are open."""
+    if _closed(text):
+        return text, 0
+
+    parts = [text]
+    for span, item in enumerate(lines.peek(_MAX_SPAN), start=1):
+        if isinstance(item, Skip):
+            break
+        parts.append(item[1])
+        if _closed("".join(parts)):
+            return "\n".join(parts), span
+
+    return text, 0
+
+
+def _closed(text: str) -> bool:
+    """True when every quote in ``text`` is closed (doubled quotes escape: an even count)."""
+    return text.count('"') % 2 == 0
+
+
+def _csv_values(text: str) -> list[str]:
+    try:
+        return next(csv.reader([text]), [])
+    except csv.Error as error:
+        raise RowError(f"not a CSV row ({error})") from error
+
+
+def _csv_row(header: list[str], values: list[str]) -> dict[str, object]:
+    if len(values) > len(header):
+        raise RowError(f"CSV row has {len(values)} fields, the header {len(header)}")
+
+    return dict(zip(header, values, strict=False))
 
 
 def _json_rows(path: Path) -> Iterator[tuple[int, Mapping[str, object]] | Skip]:
@@ -113,8 +198,14 @@ def _json_rows(path: Path) -> Iterator[tuple[int, Mapping[str, object]] | Skip]:
         except json.JSONDecodeError as error:
             yield Skip(path.name, number, f"not valid JSON ({error.msg})")
             continue
+        except (ValueError, RecursionError) as error:
+            yield Skip(path.name, number, f"JSON value out of range ({error})"[:200])
+            continue
         if not isinstance(value, dict):
             yield Skip(path.name, number, "JSON line is not an object")
+            continue
+        if reason := unstorable(value):
+            yield Skip(path.name, number, reason)
             continue
         yield number, value
 
@@ -146,13 +237,13 @@ def _record(row: Mapping[str, object], options: Options, seen: Occurrences) -> R
     created_at = _time(get("created_at"), options.zone, required=True)
     assert created_at is not None
     text = json.dumps(row, sort_keys=True, default=str)
-    key = f"{options.table}|{text}#{seen.count(int(created_at.timestamp()), text)}"
 
     if options.table == "audit_log":
-        return _event(row, get, key, created_at, options.column_map)
+        event = _event(row, get, "", created_at, options.column_map)
+        return replace(event, key=_key(options, text, created_at, seen))
 
-    return Attempt(
-        key=key,
+    attempt = Attempt(
+        key="",
         created_at=created_at,
         username=_text(get("username")),
         client_ip=normalise(_text(get("client_ip"))),
@@ -164,6 +255,12 @@ def _record(row: Mapping[str, object], options: Options, seen: Occurrences) -> R
         latitude=_number(get("latitude"), "latitude"),
         longitude=_number(get("longitude"), "longitude"),
     )
+    return replace(attempt, key=_key(options, text, created_at, seen))
+
+
+def _key(options: Options, text: str, created_at: datetime, seen: Occurrences) -> str:
+    """The row's identity, counted only once the row is known to be valid."""
+    return f"{options.table}|{text}#{seen.count(int(created_at.timestamp()), text)}"
 
 
 def _event(
@@ -241,7 +338,7 @@ def _flag(value: object, name: str, required: bool = False) -> bool | None:
         return False
     if not text and not required:
         return None
-    raise RowError(f"{name} {value!r} is not true or false")
+    raise RowError(f"{name} {_shown(value)} is not true or false")
 
 
 def _number(value: object, name: str) -> float | None:
@@ -250,7 +347,7 @@ def _number(value: object, name: str) -> float | None:
     try:
         return float(str(value))
     except ValueError as error:
-        raise RowError(f"{name} {value!r} is not a number") from error
+        raise RowError(f"{name} {_shown(value)} is not a number") from error
 
 
 def _time(value: object, zone: ZoneInfo, required: bool = False) -> datetime | None:
@@ -272,9 +369,20 @@ def _time(value: object, zone: ZoneInfo, required: bool = False) -> datetime | N
         stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except (ValueError, OverflowError, OSError) as error:
         raise RowError(
-            f"created_at {value!r} is not an ISO 8601 time or epoch"
+            f"created_at {_shown(value)} is not an ISO 8601 time or epoch"
         ) from error
 
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=zone)
-    return stamp.astimezone(UTC)
+    try:
+        return stamp.astimezone(UTC)
+    except OverflowError as error:
+        raise RowError(
+            f"created_at {_shown(value)} lies outside years 1-9999"
+        ) from error
+
+
+def _shown(value: object) -> str:
+    """A value for a message, cut short: a hostile line must not flood the report."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."

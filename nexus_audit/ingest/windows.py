@@ -21,7 +21,7 @@ from typing import Any
 from evtx import PyEvtxParser
 
 from .addresses import normalise
-from .records import Attempt, Event, FileRead, Options, Record, Skip
+from .records import Attempt, Event, FileRead, Options, Record, Skip, unstorable
 
 _REASONS = {
     "0x6": "unknown_user",
@@ -92,8 +92,10 @@ def _record(file: str, number: int, raw: Mapping[str, Any]) -> Record:
         created_at = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(
             UTC
         )
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, OverflowError) as error:
         return Skip(file, number, f"EVTX record without an event id or time ({error})")
+    if reason := unstorable(event):
+        return Skip(file, number, f"EVTX record: {reason}")
 
     data = _data(event)
     key = (

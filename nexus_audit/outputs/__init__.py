@@ -25,6 +25,7 @@ __all__ = [
     "json_schema",
     "junit_xml",
     "oscal_assessment_results",
+    "render_output",
     "result_json",
     "write_outputs",
 ]
@@ -38,10 +39,23 @@ _WRITERS: dict[str, tuple[str, Callable[[AuditResult], str]]] = {
 OUTPUT_FORMATS: tuple[str, ...] = tuple(_WRITERS)
 
 
+def render_output(name: str, result: AuditResult) -> tuple[str, bytes]:
+    """The file name and bytes of one output format; the report writer stages them."""
+    if name not in _WRITERS:
+        raise RenderError(f"unknown output format {name!r}; use {list(_WRITERS)}")
+
+    filename, render = _WRITERS[name]
+    return filename, render(result).encode("utf-8")
+
+
 def write_outputs(
     result: AuditResult, out_dir: Path, formats: Sequence[str]
 ) -> dict[str, Path]:
-    """Write the requested machine-readable outputs into ``out_dir``."""
+    """Write the requested machine-readable outputs of ``result`` as it is, into ``out_dir``.
+
+    ``write_report`` (and ``nexus-audit report``) writes them with the report instead:
+    pseudonymised as the report is, and listed in its manifest.
+    """
     unknown = [name for name in formats if name not in _WRITERS]
     if unknown:
         raise RenderError(f"unknown output format(s) {unknown}; use {list(_WRITERS)}")

@@ -87,23 +87,3 @@ def build(
     text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
 
     return (text + "\n").encode("utf-8")
-
-
-# Run times differ between two runs over the same data; the manifest keeps them.
-VOLATILE = frozenset({"duration_ms", "started_at", "finished_at"})
-
-
-def _steady(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _steady(v) for k, v in value.items() if k not in VOLATILE}
-    if isinstance(value, list):
-        return [_steady(item) for item in value]
-    return value
-
-
-def result_json(result: AuditResult) -> bytes:
-    """The machine-readable result without run times, so equal audits give equal bytes."""
-    document = _steady(result.model_dump(mode="json"))
-    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
-
-    return (text + "\n").encode("utf-8")

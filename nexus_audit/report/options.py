@@ -16,7 +16,7 @@ class ReportOptions:
     """Everything the report needs besides the result; ``from_settings`` fills it."""
 
     formats: tuple[str, ...] = FORMATS
-    pdf_row_cap: int = 25
+    pdf_row_cap: int = 10
     html_row_cap: int = 500
     classification: str = "Confidential"
     show_personal_data: bool = False

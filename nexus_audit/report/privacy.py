@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..pseudonym import Pseudonymiser, load_key, personal_columns
 from ..results import AuditResult
+from .finding_keys import KeyPseudonyms
 from .options import ReportOptions
 
 
@@ -58,12 +59,15 @@ def prepare(result: AuditResult, options: ReportOptions) -> Shown:
         "E-mail addresses, IP addresses and user names, including names typed in "
         "failed logins, are shown as keyed pseudonyms (HMAC-SHA-256, key "
         f"fingerprint {pseudonyms.fingerprint}); the same key gives the same pseudonym "
-        f"every month. Columns pseudonymised: {columns}. Rendering with "
+        f"every month. Columns pseudonymised: {columns}; the finding keys that name "
+        "them too. Rendering with "
         "--show-personal-data shows them in clear."
     )
 
+    keys = KeyPseudonyms(result, pseudonyms)
+
     return Shown(
-        result.model_copy(update={"evidence": evidence}),
+        keys.result(result).model_copy(update={"evidence": evidence}),
         statement,
         True,
         pseudonyms.fingerprint,

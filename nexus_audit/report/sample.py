@@ -21,9 +21,9 @@ _JUDGED = (Status.PASS, Status.FAIL)
 
 @dataclass(frozen=True, slots=True)
 class SampleTable:
-    """The rows drawn from one query for one control; ``rows`` start with the CSV row."""
+    """The rows drawn from one query for the controls it serves; rows start with the CSV row."""
 
-    control_id: str
+    control_ids: tuple[str, ...]
     query: str
     columns: tuple[str, ...]
     rows: tuple[tuple[object, ...], ...]
@@ -46,28 +46,43 @@ def draw(frame: pd.DataFrame, size: int, seed: int) -> pd.DataFrame:
     return chosen
 
 
-def samples(result: AuditResult, size: int, seed: int) -> list[SampleTable]:
-    """One table per judged data control and query that has rows."""
-    tables = []
+def _judged_queries(result: AuditResult) -> dict[str, list[str]]:
+    """Query name -> the judged data controls that rely on it, in control order."""
+    served: dict[str, list[str]] = {}
 
     for control in result.controls:
-        if control.kind != "data" or control.status not in _JUDGED or size == 0:
+        if control.kind != "data" or control.status not in _JUDGED:
+            continue
+        for query in control.queries:
+            served.setdefault(query, []).append(control.control_id)
+
+    return served
+
+
+def samples(result: AuditResult, size: int, seed: int) -> list[SampleTable]:
+    """One table per query with rows that a judged data control relies on.
+
+    The draw depends only on the query's rows and the seed, so controls sharing a query
+    share its sample; printing it once per control would only repeat the same rows.
+    """
+    if size == 0:
+        return []
+
+    tables = []
+    for query, control_ids in _judged_queries(result).items():
+        frame = result.frame(query)
+        if frame.empty:
             continue
 
-        for query in control.queries:
-            frame = result.frame(query)
-            if frame.empty:
-                continue
-
-            chosen = draw(frame, size, seed).astype(object)
-            tables.append(
-                SampleTable(
-                    control.control_id,
-                    query,
-                    tuple(str(c) for c in chosen.columns),
-                    tuple(chosen.itertuples(index=False, name=None)),
-                    len(frame),
-                )
+        chosen = draw(frame, size, seed).astype(object)
+        tables.append(
+            SampleTable(
+                tuple(control_ids),
+                query,
+                tuple(str(c) for c in chosen.columns),
+                tuple(chosen.itertuples(index=False, name=None)),
+                len(frame),
             )
+        )
 
     return tables

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 
-from ..results import AuditResult, QueryRun
+from ..results import AuditResult, ControlResult, QueryRun, Status
 from .widths import percentages
 
 _NUMERIC_WORDS = ("int", "float", "double", "numeric", "decimal", "real")
@@ -132,3 +133,33 @@ def evidence_tables(result: AuditResult, row_cap: int) -> dict[str, EvidenceTabl
         name: _table(name, runs.get(name), result.evidence.get(name), row_cap)
         for name in names
     }
+
+
+def passing_only(controls: Iterable[ControlResult]) -> set[str]:
+    """Queries that only passing controls rely on: their rows are sampled, not printed."""
+    verdicts: dict[str, set[Status]] = {}
+
+    for control in controls:
+        for name in control.queries:
+            verdicts.setdefault(name, set()).add(control.status)
+
+    return {name for name, seen in verdicts.items() if seen == {Status.PASS}}
+
+
+def first_showings(controls: Iterable[ControlResult]) -> dict[str, str]:
+    """Query name -> the control, in report order, under which its evidence is printed.
+
+    A query is printed once, under the first control that does not pass: the rows behind
+    a finding, an error or a "no data" matter there; a passing control names its file,
+    and section 8 samples its rows. This keeps the PDF's length bound by the findings
+    and the number of queries rather than by the number of controls.
+    """
+    shown: dict[str, str] = {}
+
+    for control in controls:
+        if control.status is Status.PASS:
+            continue
+        for name in control.queries:
+            shown.setdefault(name, control.control_id)
+
+    return shown

@@ -1,9 +1,11 @@
 """Write the report files so that a reader finds all of them or none of this run's.
 
-The files, in the order they are made: ``evidence/<query>.csv`` and
-``evidence/audit-result.json``, ``report.html``, ``report.pdf`` (carrying the same
-evidence files inside, signed when a key is set), then ``manifest.json`` with every
-file's SHA-256 and, with a key, its signature ``manifest.json.sig``.
+The files, in the order they are made: ``evidence/<query>.csv`` and ``results.json``,
+``report.html``, ``report.pdf`` (carrying the same evidence files and result inside,
+signed when a key is set), the outputs for other tools asked for (``controls.csv``,
+``junit.xml``, ``oscal-assessment-results.json``), then ``manifest.json`` with every
+file's SHA-256 and, with a key, its signature ``manifest.json.sig``. All of them are made
+from the same pseudonymised result.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..errors import RenderError
+from ..faults import write_advice
+from ..outputs import OUTPUT_FORMATS, render_output, result_json
 from ..results import AuditResult
 from . import csv_export as _csv
 from . import manifest as _manifest
@@ -35,7 +39,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-RESULT_JSON = "evidence/audit-result.json"
+RESULT_JSON = "results.json"
 _SAFE_NAME = re.compile(r"^\w[\w.-]*$")
 
 
@@ -48,9 +52,14 @@ class _Staging:
         self.current: Path | None = None
 
     def directory(self, path: Path) -> None:
-        if not path.is_dir():
+        """Make ``path`` unless it exists; another run may make it at the same moment."""
+        try:
             path.mkdir(parents=True)
-            self.made_dirs.append(path)
+        except FileExistsError:
+            if not path.is_dir():
+                raise
+            return
+        self.made_dirs.append(path)
 
     def write(self, final: Path, data: bytes) -> Path:
         """Stage ``data`` for ``final``."""
@@ -88,7 +97,9 @@ class _Staging:
                 self.discard()
                 moved = ", ".join(str(p) for p in done) or "none"
                 message = f"could not move {final} into place ({exc})"
-                raise RenderError(f"{message}; already replaced: {moved}") from exc
+                raise RenderError(
+                    f"{message}; already replaced: {moved}; {write_advice(exc)}"
+                ) from exc
             done.append(final)
 
 
@@ -100,13 +111,14 @@ def _write_bytes(path: Path, data: bytes) -> None:
 
 
 def _check_formats(formats: Sequence[str]) -> tuple[str, ...]:
-    unknown = sorted(set(formats) - set(FORMATS))
+    known = (*FORMATS, *OUTPUT_FORMATS)
+    unknown = sorted(set(formats) - set(known))
     if unknown or isinstance(formats, str):
         raise RenderError(
-            f"unknown report format(s) {unknown or formats!r}; use {FORMATS}"
+            f"unknown report format(s) {unknown or formats!r}; use {known}"
         )
 
-    return tuple(f for f in FORMATS if f in formats)
+    return tuple(f for f in known if f in formats)
 
 
 class _Run:
@@ -144,15 +156,15 @@ class _Run:
             self.written[f"csv:{name}"] = final
             self.artifacts[relative] = temp.read_bytes()
 
-        self.put("json", RESULT_JSON, _manifest.result_json(self.shown.result))
+        self.put("json", RESULT_JSON, result_json(self.shown.result).encode("utf-8"))
 
     def embedded(self) -> list[EmbeddedFile]:
-        """The evidence files as the PDF carries them."""
+        """The evidence files and the result, as the PDF carries them."""
         engine = _render.pdf_engine()
         return [
             engine.EmbeddedFile(relative, data, f"nexus_audit evidence: {relative}")
             for relative, data in sorted(self.artifacts.items())
-            if relative.startswith("evidence/")
+            if relative.startswith("evidence/") or relative == RESULT_JSON
         ]
 
     def reports(self, wanted: tuple[str, ...], signer: Signer | None) -> None:
@@ -170,6 +182,15 @@ class _Run:
                 reason = f"Compliance report {self.shown.result.period.label}"
                 pdf = signer.sign_pdf(pdf, reason)
             self.put("pdf", "report.pdf", pdf)
+
+    def outputs(self, wanted: tuple[str, ...]) -> None:
+        """The outputs for other tools, from the result as the report shows it."""
+        for name in wanted:
+            if name == "json":
+                continue  # results.json is always written, with the evidence
+            filename, data = render_output(name, self.shown.result)
+            self.stage.current = self.out_dir / filename
+            self.put(name, filename, data)
 
     def manifest(self, signer: Signer | None, pdf_signed: bool) -> None:
         result = self.shown.result
@@ -236,7 +257,8 @@ def write_report(
 ) -> dict[str, Path]:
     """Write the report, its evidence and its manifest into ``out_dir``.
 
-    Returns paths keyed ``html``, ``pdf``, ``csv:<query name>``, ``json``,
+    Returns paths keyed ``html``, ``pdf``, ``csv:<query name>``, ``json``
+    (``results.json``, always written), ``csv``, ``junit`` and ``oscal`` when asked for,
     ``manifest`` and, with a signing key, ``signature``. Everything is rendered to
     temporary files first; on any error they are removed, earlier files stay
     untouched and :class:`RenderError` says what failed.
@@ -254,6 +276,7 @@ def write_report(
         run.stage.directory(run.out_dir / "evidence")
         run.csvs()
         run.reports(wanted, signer)
+        run.outputs(tuple(f for f in wanted if f in OUTPUT_FORMATS))
         run.manifest(signer, "pdf" in wanted)
     except BaseException as exc:
         run.stage.discard()
@@ -261,7 +284,8 @@ def write_report(
             raise
         step = run.stage.current or run.out_dir
         message = (
-            f"writing {step} failed: {type(exc).__name__}: {exc}; nothing was replaced"
+            f"writing {step} failed: {type(exc).__name__}: {exc}; nothing was "
+            f"replaced: {write_advice(exc)}"
         )
         raise RenderError(message) from exc
 
