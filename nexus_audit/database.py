@@ -121,9 +121,9 @@ def inventory(connection: Connection, mapping: Mapping | None = None) -> Invento
 
 
 def check_tables(
-    columns: dict[str, set[str]], mapping: Mapping, source: str
+    columns: dict[str, dict[str, str]], mapping: Mapping, source: str
 ) -> Inventory:
-    """The inventory of the model tables found in ``source``, with their column names.
+    """The inventory of the model tables found in ``source``, from their column types.
 
     Any engine answers with the same checks: a missing required table or column is an
     error, a missing optional table a warning.

@@ -147,7 +147,7 @@ class SparkEngine:
             if (frame := self._source(name, mapping)) is not None
         }
         tables = check_tables(
-            {name: set(frame.columns) for name, frame in frames.items()},
+            {name: dict(frame.dtypes) for name, frame in frames.items()},
             mapping,
             self.description,
         )
