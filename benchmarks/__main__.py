@@ -2,7 +2,8 @@
 
 Parts: build (demo generation), report (end to end), engine (time inside the engine per
 query), pandas (the by-hand baseline), pdf (render time and pages), ingest (lines per
-second, when benchmarks/ingest.py is there), all (every part, then the table), table
+second, when benchmarks/ingest.py is there), spark (the audit on Spark with 1 and 2
+local cores, on demand only), all (every part but spark, then the table), table
 (results/RESULTS.md from the JSON files), clean (drop the demo databases).
 """
 
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import baseline, build, engine, ingestion, pdf, report, table
+from . import baseline, build, engine, ingestion, pdf, report, spark, table
 from .common import POSTGRES_URL, Options
 
 PARTS: dict[str, Callable[[Options], Any]] = {
@@ -25,7 +26,10 @@ PARTS: dict[str, Callable[[Options], Any]] = {
     "pandas": baseline.run,
     "pdf": pdf.run,
     "ingest": ingestion.run,
+    "spark": spark.run,
 }
+ON_DEMAND = ("spark",)
+"""Parts ``all`` leaves out: they need an optional extra."""
 
 
 def _options(arguments: argparse.Namespace) -> Options:
@@ -78,7 +82,11 @@ def main(argv: list[str]) -> int:
             print(f"dropped {gone}")
         return 0
 
-    chosen = [name for name in PARTS if part in (name, "all")]
+    chosen = [
+        name
+        for name in PARTS
+        if part == name or (part == "all" and name not in ON_DEMAND)
+    ]
     if "ingest" in chosen and not ingestion.available():
         print(f"ingest: skipped, {ingestion.SCRIPT} is not there", flush=True)
         chosen.remove("ingest")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .audit import run_audit
 from .config import Settings, load_settings
+from .engines import QueryEngine
 from .errors import ConfigError
 from .outputs import OUTPUT_FORMATS
 from .period import Period
@@ -23,7 +24,7 @@ REPORT_FORMATS = ("html", "pdf")
 
 
 def audit_report(
-    database: str | None = None,
+    database: str | QueryEngine | None = None,
     month: str | Period | None = None,
     *,
     frameworks: list[str] | None = None,
@@ -36,6 +37,9 @@ def audit_report(
     show_personal_data: bool | None = None,
 ) -> tuple[AuditResult, dict[str, Path]]:
     """Audit ``database`` for ``month`` and write the report; returns result and paths.
+
+    ``database`` is a SQLAlchemy URL or an engine such as
+    :func:`nexus_audit.engines.spark_engine`'s.
 
     ``generated_at`` fixes the time the report states; ``show_personal_data`` overrides
     the setting of that name (by default personal data is pseudonymised).

@@ -6,6 +6,7 @@ import getpass
 import hashlib
 import logging
 import socket
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 
@@ -16,8 +17,16 @@ from .allowlist import apply as apply_allowlist
 from .assurance import Assurance, complete, load_assurance
 from .checklists import Framework, load_frameworks
 from .config import DEFAULT_TARGETS, Settings, load_settings
-from .database import describe, inventory, open_engine, server_version, snapshot
+from .database import (
+    Inventory,
+    describe,
+    inventory,
+    open_engine,
+    server_version,
+    snapshot,
+)
 from .database_url import settings_url
+from .engines import QueryEngine
 from .errors import ConfigError
 from .history import keep
 from .mapping import Mapping
@@ -35,7 +44,7 @@ ACTIVITY_QUERY = "period_activity"
 
 
 def run_audit(
-    database: str | Engine | None = None,
+    database: str | Engine | QueryEngine | None = None,
     month: str | Period | None = None,
     *,
     settings: Settings | None = None,
@@ -45,7 +54,8 @@ def run_audit(
 ) -> AuditResult:
     """Audit one period of a database and return the scored result.
 
-    ``database`` is a SQLAlchemy URL or engine (default: the settings' database_url);
+    ``database`` is a SQLAlchemy URL or engine (default: the settings' database_url),
+    or an engine of :mod:`nexus_audit.engines` such as Spark's;
     ``month`` is ``YYYY-MM`` or a :class:`Period` (default: the last complete month).
     ``generated_at`` fixes the time the report states (default: now), so two runs over
     the same data give the same report.
@@ -58,13 +68,66 @@ def run_audit(
     assurance = load_assurance(settings, chosen)
 
     mapping = Mapping.build(settings.mapping)
-    engine = _engine(database, settings)
     needed = _needed_queries(chosen, queries)
     moment = generated_at or datetime.now(UTC)
     values = _parameters(needed, period, settings, moment)
     allowed = Allowlist.parse(settings.allowlist)
 
+    if isinstance(database, QueryEngine):
+        source = database.description
+        log.info("auditing %s for %s", source, period.label)
+        gathered = Gathered(
+            *database.run(
+                needed,
+                values,
+                mapping,
+                timeout_s=settings.statement_timeout_seconds,
+                progress=progress,
+            )
+        )
+    else:
+        source, gathered = _run_sql(
+            database, settings, period, needed, values, mapping, progress
+        )
+
+    outcomes, left_out = apply_allowlist(gathered.outcomes, allowed)
+    missing = gathered.tables.missing_optional
+    result = _result(settings, period, source, chosen, outcomes, missing, assurance)
+    result = result.model_copy(
+        update={
+            "allowlisted": left_out,
+            "warnings": (*result.warnings, *gathered.warnings),
+            "mapping": settings.mapping,
+        }
+    )
+    result = _provenance(result, settings, gathered.server, moment)
+    result = complete(result, assurance, chosen, period, settings.history_dir)
+    return keep(result, settings.history_dir) if settings.history_dir else result
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """What one engine run yields before scoring."""
+
+    tables: Inventory
+    server: str
+    outcomes: dict[str, Outcome]
+    warnings: tuple[str, ...] = ()
+
+
+def _run_sql(
+    database: str | Engine | None,
+    settings: Settings,
+    period: Period,
+    needed: list[Query],
+    values: dict[str, dict[str, ParamValue]],
+    mapping: Mapping,
+    progress: Progress | None,
+) -> tuple[str, Gathered]:
+    """The queries on a SQLAlchemy engine, in one read-only snapshot."""
+    engine = _engine(database, settings)
     log.info("auditing %s for %s", describe(engine.url), period.label)
+
     try:
         with snapshot(
             engine,
@@ -88,22 +151,8 @@ def run_audit(
         if not isinstance(database, Engine):
             engine.dispose()
 
-    outcomes, left_out = apply_allowlist(outcomes, allowed)
-    result = _result(
-        settings, period, engine, chosen, outcomes, tables.missing_optional, assurance
-    )
-    result = result.model_copy(
-        update={
-            "allowlisted": left_out,
-            "warnings": (
-                *result.warnings, *warnings_for(naive, settings.time_zone), *unknown
-            ),
-            "mapping": settings.mapping,
-        }
-    )
-    result = _provenance(result, settings, server, moment)
-    result = complete(result, assurance, chosen, period, settings.history_dir)
-    return keep(result, settings.history_dir) if settings.history_dir else result
+    warnings = (*warnings_for(naive, settings.time_zone), *unknown)
+    return describe(engine.url), Gathered(tables, server, outcomes, warnings)
 
 
 def _period(month: str | Period | None, time_zone: str) -> Period:
@@ -188,7 +237,7 @@ def _check_overrides(settings: Settings, queries: dict[str, Query]) -> None:
 def _result(
     settings: Settings,
     period: Period,
-    engine: Engine,
+    source: str,
     frameworks: list[Framework],
     outcomes: dict[str, Outcome],
     missing_optional: tuple[str, ...],
@@ -215,7 +264,7 @@ def _result(
         period=PeriodInfo(start=period.start, end=period.end, label=period.label),
         generated_at=datetime.now(UTC),
         library_version=library_version(),
-        database=describe(engine.url),
+        database=source,
         frameworks=tuple(scores),
         controls=tuple(controls),
         queries=tuple(_run_record(outcome) for outcome in outcomes.values()),

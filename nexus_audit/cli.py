@@ -30,6 +30,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .cli_engines import audit_source, engine_options
+from .cli_engines import export as export_command
 from .errors import DatabaseError, NexusAuditError, RenderError
 
 log = logging.getLogger(__name__)
@@ -219,6 +221,7 @@ def demo(
 
 @main.command()
 @click.option("--database", help="SQLAlchemy URL of the database to audit.")
+@engine_options
 @_month
 @click.option(
     "--framework",
@@ -242,6 +245,10 @@ def demo(
 @_quiet
 def report(
     database: str | None,
+    engine: str,
+    spark_master: str | None,
+    parquet: Path | None,
+    catalog_schema: str | None,
     month: str | None,
     frameworks: tuple[str, ...],
     formats: str | None,
@@ -265,6 +272,7 @@ def report(
       nexus-audit report --database duckdb:///nexus-audit-report/demo.duckdb
       nexus-audit report --config prod.toml --month 2026-11 --fail-on fail
       nexus-audit report --framework pci-dss --format html,pdf,junit --out out/
+      nexus-audit report --engine spark --parquet lake/ --month 2026-11
     Colours follow NO_COLOR; progress bars appear only on a terminal (-q hides them).
     """
 
@@ -274,9 +282,10 @@ def report(
         settings = _settings_with_params(config_path, params)
         settings = _with_assurance(settings, attestations, waivers, history)
         period = _period_of_days(month, first_day, last_day, settings.time_zone)
+        source = audit_source(engine, database, spark_master, parquet, catalog_schema)
         with _progress(quiet) as progress:
             result, paths = audit_report(
-                database=database,
+                database=source,
                 month=period or month,
                 frameworks=list(frameworks) or None,
                 formats=formats.split(",") if formats else None,
@@ -660,3 +669,6 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
             )
 
         yield update
+
+
+main.add_command(export_command)

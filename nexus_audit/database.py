@@ -117,11 +117,22 @@ def inventory(connection: Connection, mapping: Mapping | None = None) -> Invento
     mapping = mapping or Mapping({})
     columns = _columns(connection, mapping)
 
+    return check_tables(columns, mapping, describe(connection.engine.url))
+
+
+def check_tables(
+    columns: dict[str, dict[str, str]], mapping: Mapping, source: str
+) -> Inventory:
+    """The inventory of the model tables found in ``source``, from their column types.
+
+    Any engine answers with the same checks: a missing required table or column is an
+    error, a missing optional table a warning.
+    """
     missing = [name for name in REQUIRED_TABLES if name not in columns]
     if missing:
         where = "; ".join(_where(mapping, name) for name in missing)
         raise SchemaError(
-            f"required table(s) not found in {describe(connection.engine.url)}: {where}; "
+            f"required table(s) not found in {source}: {where}; "
             "the README's data model lists what each must hold"
         )
 

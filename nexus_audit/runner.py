@@ -105,11 +105,11 @@ def run_queries(
     if progress:
         progress("done", len(queries), len(queries))
 
-    _log_not_run(outcomes, present_tables)
+    log_not_run(outcomes, present_tables)
     return outcomes
 
 
-def _log_not_run(outcomes: dict[str, Outcome], present_tables: frozenset[str]) -> None:
+def log_not_run(outcomes: dict[str, Outcome], present_tables: frozenset[str]) -> None:
     """One warning for every query left unrun, where each had its own line at INFO."""
     not_run = sorted(name for name, o in outcomes.items() if o.status in NOT_RUN)
     if not not_run:
@@ -144,7 +144,7 @@ def run_query(
     """Run one query; absent tables or columns and errors become an outcome."""
     parameters = query.bind(values)
     mapping = mapping or Mapping({})
-    not_run = _not_run(query, present_tables, mapping)
+    not_run = why_not_run(query, present_tables, mapping)
 
     if not_run is not None:
         status, reason = not_run
@@ -177,7 +177,7 @@ def run_query(
     return Outcome(query, parameters, "ok", frame, elapsed)
 
 
-def _not_run(
+def why_not_run(
     query: Query, present_tables: frozenset[str], mapping: Mapping
 ) -> tuple[str, str] | None:
     """Why ``query`` cannot be judged on this database, if it cannot: absent data."""

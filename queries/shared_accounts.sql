@@ -41,7 +41,7 @@ judged AS (
             AND l.created_at >= :period_start AND l.created_at < :period_end
             AND NOT EXISTS (
                 SELECT 1 FROM approved AS a
-                WHERE a.user_id = s.user_id
+                WHERE a.user_id = l.user_id
                   AND l.created_at >= a.valid_from AND l.created_at < a.valid_until
             )) AS logins_outside_window
     FROM shared AS s

@@ -19,14 +19,19 @@ WITH changes AS (
     SELECT object_id, name, object_type, 'deleted', dropped_at
     FROM system_objects
     WHERE dropped_at >= :period_start AND dropped_at < :period_end
+),
+logged AS (
+    SELECT DISTINCT c.object_id, c.change, c.changed_at
+    FROM changes AS c
+    JOIN audit_log AS e
+      ON e.event_type = 'config_change'
+     AND e.created_at >= c.changed_at - :match_seconds * INTERVAL '1 second'
+     AND e.created_at <= c.changed_at + :match_seconds * INTERVAL '1 second'
 )
 SELECT
     c.*,
-    NOT EXISTS (
-        SELECT 1 FROM audit_log AS e
-        WHERE e.event_type = 'config_change'
-          AND e.created_at >= c.changed_at - :match_seconds * INTERVAL '1 second'
-          AND e.created_at <= c.changed_at + :match_seconds * INTERVAL '1 second'
-    ) AS is_unlogged
+    l.object_id IS NULL AS is_unlogged
 FROM changes AS c
+LEFT JOIN logged AS l
+  ON l.object_id = c.object_id AND l.change = c.change AND l.changed_at = c.changed_at
 ORDER BY is_unlogged DESC, c.changed_at, c.object_id

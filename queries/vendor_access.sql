@@ -27,7 +27,7 @@ vendors AS (
             AND l.created_at >= :period_start AND l.created_at < :period_end
             AND NOT EXISTS (
                 SELECT 1 FROM windows AS w
-                WHERE w.user_id = u.user_id
+                WHERE w.user_id = l.user_id
                   AND l.created_at >= w.valid_from AND l.created_at < w.valid_until
             )) AS logins_outside_window,
         EXISTS (
