@@ -77,6 +77,8 @@ def _measure(argv: list[str]) -> dict[str, Any]:
 
 def _slowest(runs: list[dict[str, Any]]) -> dict[str, float | None]:
     names = runs[0]["per_query_ms"]
-    medians = {name: median(r["per_query_ms"].get(name) for r in runs) for name in names}
+    medians = {
+        name: median(r["per_query_ms"].get(name) for r in runs) for name in names
+    }
     top = sorted(medians, key=lambda name: -(medians[name] or 0))[:5]
     return {name: medians[name] for name in top}

@@ -19,7 +19,7 @@ def write(options: Options) -> Path:
     """Write the table from whatever results exist; returns its path."""
     parts = {
         name: read_part(options.results, name)
-        for name in ("build", "report", "engine", "pdf", "pandas", "ingest")
+        for name in ("build", "report", "engine", "pdf", "pandas", "ingest", "spark")
     }
     lines = ["# nexus_audit benchmarks", "", _machine(options.results), ""]
     lines += [
@@ -35,6 +35,7 @@ def write(options: Options) -> Path:
         "",
         *_ingest(parts["ingest"]),
         *_slowest(parts["engine"]),
+        *_spark(parts),
         *_targets(parts),
     ]
 
@@ -137,6 +138,45 @@ def _slowest(entries: list[dict[str, Any]]) -> list[str]:
             f"(s): {named}."
         )
     return lines + ([""] if lines else [])
+
+
+SPARK_HEADER = (
+    "| events | export s | local[1] wall s | local[1] queries s | local[2] wall s "
+    "| local[2] queries s | duckdb queries s | postgres queries s |"
+)
+DATABASES = ("duckdb", "postgres")
+
+
+def _spark(parts: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """Spark's local-mode figures beside the databases' query time on the same month."""
+    sizes = sorted({e["events"] for e in parts["spark"]})
+    if not sizes:
+        return []
+
+    lines = [
+        "## Spark in local mode",
+        "",
+        "Wall time of `report --engine spark --format json` (JVM start included) and the",
+        "queries' own time from its log; the databases' library query time beside it.",
+        "",
+        SPARK_HEADER,
+        "|" + "---|" * (SPARK_HEADER.count("|") - 1),
+    ]
+    for events in sizes:
+        one = _find(parts["spark"], events=events, engine="spark local[1]")
+        two = _find(parts["spark"], events=events, engine="spark local[2]")
+        databases = [_find(parts["engine"], events=events, engine=e) for e in DATABASES]
+        cells = [
+            f"{events:,}",
+            _num((one or two).get("export_s")),
+            _num(one.get("wall_s")),
+            _num(one.get("query_s")),
+            _num(two.get("wall_s")),
+            _num(two.get("query_s")),
+            *(_num(entry.get("library_query_s")) for entry in databases),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines + [""]
 
 
 def _targets(parts: dict[str, list[dict[str, Any]]]) -> list[str]:

@@ -40,3 +40,31 @@ def test_the_build_part_writes_its_figures_and_the_table(tmp_path: Path) -> None
     assert (work / "demo-1000.duckdb").exists()
     table = (results / "RESULTS.md").read_text()
     assert "| 1,000 | duckdb |" in table
+
+
+def test_the_table_puts_spark_beside_the_databases_query_time(tmp_path: Path) -> None:
+    from benchmarks import table
+    from benchmarks.common import Options
+
+    machine = {
+        "cpu": "test", "cores": 2, "cores_usable": 2, "memory_gb": 1.0,
+        "system": "test", "python": "3", "packages": {},
+    }  # fmt: skip
+    spark = [
+        {"engine": "spark local[1]", "events": 1000, "wall_s": 40.0, "query_s": 31.5,
+         "export_s": 2.25},
+        {"engine": "spark local[2]", "events": 1000, "wall_s": 30.0, "query_s": 21.5,
+         "export_s": 2.25},
+    ]  # fmt: skip
+    engine = [
+        {"engine": "duckdb", "events": 1000, "library_query_s": 0.5, "engine_s": 0.4,
+         "per_query": {}, "slowest": []},
+    ]  # fmt: skip
+    for part, entries in (("spark", spark), ("engine", engine)):
+        document = {"part": part, "machine": machine, "results": entries}
+        (tmp_path / f"{part}.json").write_text(json.dumps(document))
+
+    written = table.write(Options(results=tmp_path)).read_text()
+
+    # One row per size: export, then wall and queries for 1 and 2 cores, then the databases.
+    assert "| 1,000 | 2.2 | 40.0 | 31.5 | 30.0 | 21.5 | 0.5 | — |" in written
