@@ -32,6 +32,7 @@ PACKAGES = (
     "psycopg",
     "pandas",
     "pyarrow",
+    "pyspark",
     "numpy",
     "weasyprint",
 )

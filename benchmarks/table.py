@@ -45,15 +45,32 @@ def write(options: Options) -> Path:
     return path
 
 
+HARDWARE = ("cpu", "cores", "memory_gb", "system", "python")
+
+
 def _machine(results: Path) -> str:
     documents = sorted(results.glob("*.json"))
     if not documents:
         return "No results yet."
-    about = json.loads(documents[-1].read_text(encoding="utf-8"))["machine"]
+    machines = {
+        path.stem: json.loads(path.read_text(encoding="utf-8"))["machine"]
+        for path in documents
+    }
+    hardware = {tuple(about.get(k) for k in HARDWARE) for about in machines.values()}
+    if len(hardware) == 1:
+        return "Machine: " + _describe(machines[documents[-1].stem])
+
+    # Parts measured on different machines cannot be compared row by row; say which is which.
+    return "Machines differ between parts:\n\n" + "\n".join(
+        f"- {part}: {_describe(about)}" for part, about in machines.items()
+    )
+
+
+def _describe(about: dict[str, Any]) -> str:
     versions = ", ".join(f"{k} {v}" for k, v in about["packages"].items() if v)
     postgres = f", PostgreSQL {about['postgresql']}" if about.get("postgresql") else ""
     return (
-        f"Machine: {about['cpu']}, {about['cores']} cores ({about['cores_usable']} usable), "
+        f"{about['cpu']}, {about['cores']} cores ({about['cores_usable']} usable), "
         f"{about['memory_gb']} GB memory, {about['system']}, Python {about['python']}"
         f"{postgres}; {versions}."
     )

@@ -66,5 +66,27 @@ def test_the_table_puts_spark_beside_the_databases_query_time(tmp_path: Path) ->
 
     written = table.write(Options(results=tmp_path)).read_text()
 
+    assert "Machine: test, 2 cores (2 usable)" in written
     # One row per size: export, then wall and queries for 1 and 2 cores, then the databases.
     assert "| 1,000 | 2.2 | 40.0 | 31.5 | 30.0 | 21.5 | 0.5 | — |" in written
+
+
+def test_the_table_says_when_parts_were_measured_on_different_machines(
+    tmp_path: Path,
+) -> None:
+    from benchmarks import table
+    from benchmarks.common import Options
+
+    for part, cpu in (("report", "AMD EPYC"), ("spark", "Intel Xeon")):
+        machine = {
+            "cpu": cpu, "cores": 2, "cores_usable": 2, "memory_gb": 1.0,
+            "system": "test", "python": "3", "packages": {},
+        }  # fmt: skip
+        document = {"part": part, "machine": machine, "results": []}
+        (tmp_path / f"{part}.json").write_text(json.dumps(document))
+
+    written = table.write(Options(results=tmp_path)).read_text()
+
+    assert "Machines differ between parts:" in written
+    assert "- report: AMD EPYC, 2 cores" in written
+    assert "- spark: Intel Xeon, 2 cores" in written
