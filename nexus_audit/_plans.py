@@ -221,6 +221,15 @@ def _postgres_info(connection: Connection, scan: Scan) -> TableInfo:
     )
 
 
+def counted_up_to(connection: Connection, info: TableInfo, cap: int) -> int:
+    """The table's rows, counted no further than ``cap`` (a bounded, read-only scan)."""
+    quote = connection.dialect.identifier_preparer.quote
+    name = f"{quote(info.schema)}.{quote(info.table)}"
+    statement = sa.text(f"SELECT count(*) FROM (SELECT 1 FROM {name} LIMIT :cap) AS s")
+
+    return int(connection.execute(statement, {"cap": cap}).scalar_one())
+
+
 _DUCKDB_TIME_COLUMNS = (
     "SELECT column_name FROM information_schema.columns "
     "WHERE table_catalog = :catalog AND table_schema = :schema AND table_name = :table "

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -235,5 +235,19 @@ class _Doctor:
     def _info(self, scan: Scan) -> TableInfo:
         key = (scan.schema, scan.table)
         if key not in self.tables:
-            self.tables[key] = _plans.table_info(self.connection, scan)
+            self.tables[key] = self._sized(_plans.table_info(self.connection, scan))
         return self.tables[key]
+
+    def _sized(self, info: TableInfo) -> TableInfo:
+        """Count a table PostgreSQL never analysed, up to ``min_rows``.
+
+        Without a count such a table reads as large, and a small one would be given an
+        index it does not need.
+        """
+        if not self.is_postgres or info.rows >= 0:
+            return info
+
+        with self.connection.begin_nested():
+            counted = _plans.counted_up_to(self.connection, info, self.min_rows)
+
+        return replace(info, rows=counted) if counted < self.min_rows else info

@@ -119,6 +119,38 @@ def test_advice_names_the_mapped_table_and_column(backend: Backend) -> None:
         )
 
 
+def test_a_small_table_never_analysed_is_counted_not_given_an_index(
+    postgres_backend: Backend,
+) -> None:
+    # 500 events, no index, and no statistics: autovacuum is off for the table, so its
+    # planner estimate stays "never analysed" (-1) whatever the timing.
+    engine = postgres_backend.engine()
+    metadata.create_all(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "ALTER TABLE audit_log SET (autovacuum_enabled = false)"
+        )
+        connection.exec_driver_sql("DROP INDEX ix_audit_log_created_at")
+        connection.exec_driver_sql(EVENTS.replace("120000", "500"))
+        schema = str(connection.execute(sa.text("SELECT current_schema()")).scalar())
+    engine.dispose()
+
+    small = diagnose(postgres_backend.url, MONTH, settings=Settings())
+    over = diagnose(postgres_backend.url, MONTH, settings=Settings(), min_rows=100)
+
+    # Under the default 100,000 rows: read whole, nothing to add; over a 100-row floor the
+    # count stops at 100 and the table is large.
+    assert _use(small, "daily_audit_summary", "audit_log") == [("created_at", "small")]
+    assert small.statements == ()
+    assert _use(over, "daily_audit_summary", "audit_log") == [
+        ("created_at", "no_index")
+    ]
+    assert over.statements == (
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_audit_log_created_at "
+        f"ON {schema}.audit_log (created_at);",
+    )
+
+
 def test_the_command_prints_each_statement_on_one_line(backend: Backend) -> None:
     schema = _fill(backend, index=False)
 
@@ -182,4 +214,6 @@ def test_a_duckdb_file_with_a_hyphen_in_its_name_is_advised_on(tmp_path: Path) -
     found = diagnose(url, MONTH, settings=Settings())
 
     # The trial found an empty table here: the quoted catalog name matched nothing.
-    assert _use(found, "daily_audit_summary", "audit_log") == [("created_at", "zone_map")]
+    assert _use(found, "daily_audit_summary", "audit_log") == [
+        ("created_at", "zone_map")
+    ]
