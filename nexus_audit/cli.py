@@ -473,9 +473,23 @@ def doctor(
         click.echo("\n".join(found.statements) or "-- none")
         for warning in found.warnings:
             _err.print(f"warning: {warning}", highlight=False, markup=False)
-        return ExitCode.OK
+        return _doctor_outcome([a.query for a in found.queries if a.error])
 
     sys.exit(_guard(work))
+
+
+def _doctor_outcome(unplanned: list[str]) -> int:
+    """Exit 3 when a query could not be planned: its advice is missing, not clean."""
+    if not unplanned:
+        return ExitCode.OK
+
+    _err.print(
+        f"{len(unplanned)} query(ies) could not be planned, so their advice is missing "
+        f"(see 'not planned' above): {', '.join(unplanned)}",
+        highlight=False,
+        markup=False,
+    )
+    return ExitCode.INCOMPLETE
 
 
 INGEST_FORMATS = ("syslog", "loghub-csv", "csv", "jsonl", "evtx", "pgaudit")

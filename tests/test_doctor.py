@@ -169,6 +169,24 @@ def test_the_command_prints_each_statement_on_one_line(backend: Backend) -> None
         assert "-- none" in lines
 
 
+def test_a_query_that_cannot_be_planned_exits_3_naming_it(backend: Backend) -> None:
+    _fill(backend, index=True)
+    engine = backend.engine()
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE users DROP COLUMN last_login_at")
+        connection.exec_driver_sql("ALTER TABLE users ADD COLUMN last_login_at INTEGER")
+    engine.dispose()
+
+    outcome = CliRunner().invoke(
+        main, ["doctor", "--database", backend.url, "--month", MONTH]
+    )
+
+    # dormant_accounts compares users.last_login_at with a time: no engine can plan it.
+    assert outcome.exit_code == 3, outcome.output
+    assert "could not be planned" in outcome.output
+    assert "dormant_accounts" in outcome.output.split("could not be planned")[1]
+
+
 def test_only_a_bare_order_comparison_of_the_column_is_a_range() -> None:
     def ranges(condition: str, alias: str | None = "a") -> bool:
         return _plans.ranges("created_at", alias, (condition,))
