@@ -87,8 +87,9 @@ def main(argv: list[str]) -> int:
         for name in PARTS
         if part == name or (part == "all" and name not in ON_DEMAND)
     ]
-    if "ingest" in chosen and not ingestion.available():
-        print(f"ingest: skipped, {ingestion.SCRIPT} is not there", flush=True)
+    why_not = ingestion.missing() if "ingest" in chosen else None
+    if why_not:
+        print(f"ingest: skipped, {why_not}", flush=True)
         chosen.remove("ingest")
 
     for name in chosen:

@@ -19,8 +19,16 @@ SCRIPT = ROOT / "benchmarks" / "ingest.py"
 KEYS = ("lines_per_second", "ingest_seconds", "detections_seconds")
 
 
-def available() -> bool:
-    return SCRIPT.exists()
+def missing() -> str | None:
+    """Why the part cannot run here (the script or the real log it repeats), or None."""
+    if not SCRIPT.exists():
+        return f"{SCRIPT} is not there"
+
+    from .ingest import SOURCE
+
+    if not SOURCE.is_file():
+        return f"it repeats the real log {SOURCE}, which is not there (see SOURCES.md)"
+    return None
 
 
 def run(options: Options) -> list[dict[str, Any]]:
@@ -30,6 +38,10 @@ def run(options: Options) -> list[dict[str, Any]]:
         for index in range(options.runs):
             out = Path(folder) / f"ingest-{index}.json"
             measured = run_child([sys.executable, str(SCRIPT), "--out", str(out)])
+            if not out.exists():
+                raise RuntimeError(
+                    f"{SCRIPT} wrote no figures:\n{measured.stderr[-3000:]}"
+                )
             figures = json.loads(out.read_text(encoding="utf-8"))
             figures.pop("detections", None)
             figures["wall_s"] = round(measured.wall_s, 3)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from benchmarks.common import run_child
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,3 +92,16 @@ def test_the_table_says_when_parts_were_measured_on_different_machines(
     assert "Machines differ between parts:" in written
     assert "- report: AMD EPYC, 2 cores" in written
     assert "- spark: Intel Xeon, 2 cores" in written
+
+
+def test_ingestion_is_skipped_naming_the_real_log_it_needs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmarks import ingest, ingestion
+
+    absent = tmp_path / "shared" / "data" / "real" / "auth.log"
+    monkeypatch.setattr(ingest, "SOURCE", absent)
+
+    assert ingestion.missing() == (
+        f"it repeats the real log {absent}, which is not there (see SOURCES.md)"
+    )
