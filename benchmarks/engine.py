@@ -10,6 +10,8 @@ the engine itself:
 
 Beside it, the library's time for the same query (``QueryRun.duration_ms``: execute,
 fetch, type), the median over ``runs`` audits. Their ratio is the library's overhead.
+These audits run their queries on one connection, so that no query's time includes a
+share of the cores another query took (``report`` runs them as a user would).
 """
 
 from __future__ import annotations
@@ -77,7 +79,8 @@ def _audit(
     library: dict[str, list[float]] = {}
 
     for _ in range(runs):
-        result = run_audit(url, month, settings=load_settings())
+        settings = load_settings().model_copy(update={"query_connections": 1})
+        result = run_audit(url, month, settings=settings)
         for run in result.queries:
             if run.status != "ok":
                 continue

@@ -29,6 +29,7 @@ from .database_url import settings_url
 from .engines import QueryEngine
 from .errors import ConfigError
 from .history import keep
+from .lanes import lanes
 from .mapping import Mapping
 from .naive_times import naive_time_columns, warnings_for
 from .period import Period
@@ -133,13 +134,19 @@ def _run_sql(
             engine,
             statement_timeout_s=settings.statement_timeout_seconds,
             lock_timeout_s=settings.lock_timeout_seconds,
-        ) as connection:
+        ) as connection, lanes(
+            engine,
+            connection,
+            settings.query_connections,
+            statement_timeout_s=settings.statement_timeout_seconds,
+            lock_timeout_s=settings.lock_timeout_seconds,
+        ) as connections:
             tables = inventory(connection, mapping)
             naive = naive_time_columns(connection, mapping, tables.present)
             server = server_version(connection)
             unknown = unknown_value_warnings(connection, mapping, tables.present)
             outcomes = run_queries(
-                connection,
+                connections,
                 needed,
                 values,
                 tables.present,

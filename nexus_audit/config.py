@@ -183,6 +183,9 @@ class Settings(BaseSettings):
     )
     statement_timeout_seconds: float = Field(default=300.0, gt=0)
     lock_timeout_seconds: float = Field(default=10.0, gt=0)
+    query_connections: int = Field(
+        default=2, ge=1, le=16, description="Connections running queries at once."
+    )
     time_zone: str = Field(
         default="UTC", description="IANA zone in which months and days are cut."
     )

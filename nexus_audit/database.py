@@ -26,6 +26,9 @@ from .model import OPTIONAL_TABLES, REQUIRED_TABLES, metadata
 
 log = logging.getLogger(__name__)
 
+SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
+"""What ``pg_export_snapshot()`` returns, e.g. ``00000003-0000001B-1``."""
+
 
 @dataclass(frozen=True)
 class Inventory:
@@ -40,7 +43,7 @@ def server_version(connection: Connection) -> str:
     try:
         text = connection.execute(sa.text("SELECT version()")).scalar_one()
     except SQLAlchemyError as error:
-        log.warning("could not read the server version: %s", _first_line(error))
+        log.warning("could not read the server version: %s", first_line(error))
         return connection.dialect.name
 
     return f"{connection.dialect.name} {text}"
@@ -85,13 +88,21 @@ def open_engine(
 
 @contextmanager
 def snapshot(
-    engine: Engine, *, statement_timeout_s: float, lock_timeout_s: float
+    engine: Engine,
+    *,
+    statement_timeout_s: float,
+    lock_timeout_s: float,
+    imported: str | None = None,
 ) -> Iterator[Connection]:
-    """A read-only connection in one transaction, with the session clock in UTC."""
+    """A read-only connection in one transaction, with the session clock in UTC.
+
+    ``imported`` names a PostgreSQL snapshot another connection exported, to see what it
+    sees (see :mod:`lanes`).
+    """
     try:
         connection = engine.connect()
     except SQLAlchemyError as error:
-        detail = _first_line(error)
+        detail = first_line(error)
         raise DatabaseError(
             f"cannot connect to {describe(engine.url)}: {detail}"
             f"{_ssl_hint(engine.url, error)}; {connect_advice(detail)}"
@@ -99,12 +110,12 @@ def snapshot(
 
     try:
         with connection:
-            _prepare(connection, statement_timeout_s, lock_timeout_s)
+            _prepare(connection, statement_timeout_s, lock_timeout_s, imported)
             yield connection
             connection.rollback()
     except SQLAlchemyError as error:
         raise DatabaseError(
-            f"reading {describe(engine.url)} failed: {_first_line(error)}"
+            f"reading {describe(engine.url)} failed: {first_line(error)}"
         ) from error
 
 
@@ -269,12 +280,19 @@ def model_family(column: sa.Column[object]) -> str | None:
 
 
 def _prepare(
-    connection: Connection, statement_timeout_s: float, lock_timeout_s: float
+    connection: Connection,
+    statement_timeout_s: float,
+    lock_timeout_s: float,
+    imported: str | None = None,
 ) -> None:
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(
             "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
         )
+        if imported:  # before any query of the transaction, as PostgreSQL requires
+            if not SNAPSHOT_ID.fullmatch(imported):
+                raise DatabaseError(f"{imported!r} is not a PostgreSQL snapshot id")
+            connection.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{imported}'")
         settings = {
             "statement_timeout": f"{int(statement_timeout_s * 1000)}ms",
             "lock_timeout": f"{int(lock_timeout_s * 1000)}ms",
@@ -327,6 +345,6 @@ def _ssl_hint(url: sa.URL, error: BaseException) -> str:
     )
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
     text = str(getattr(error, "orig", None) or error)
     return text.strip().splitlines()[0] if text.strip() else type(error).__name__

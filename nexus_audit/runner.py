@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import itertools
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -76,7 +77,7 @@ class Outcome:
 
 
 def run_queries(
-    connection: Connection,
+    connections: Connection | Sequence[Connection],
     queries: Iterable[Query],
     values: dict[str, dict[str, ParamValue]],
     present_tables: frozenset[str],
@@ -85,28 +86,119 @@ def run_queries(
     mapping: Mapping | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Outcome]:
-    """Run each query with its bound values; ``values`` maps query name to parameters."""
-    queries = list(queries)
-    outcomes: dict[str, Outcome] = {}
+    """Run each query with its bound values; ``values`` maps query name to parameters.
 
-    with _engine_settings(connection):
-        for index, query in enumerate(queries):
-            if progress:
-                progress(query.name, index, len(queries))
-            outcomes[query.name] = run_query(
-                connection,
-                query,
-                values.get(query.name, {}),
-                present_tables,
-                timeout_s=timeout_s,
-                mapping=mapping,
-            )
+    With several connections (all in one snapshot: :mod:`lanes`), each takes the next
+    query as soon as it is free; the outcomes keep the order of ``queries``.
+    """
+    lanes = [connections] if isinstance(connections, Connection) else list(connections)
+    queries = list(queries)
+
+    def run(connection: Connection, query: Query) -> Outcome:
+        return run_query(
+            connection,
+            query,
+            values.get(query.name, {}),
+            present_tables,
+            timeout_s=timeout_s,
+            mapping=mapping,
+        )
+
+    with ExitStack() as stack:
+        for lane in lanes:
+            stack.enter_context(_engine_settings(lane))
+        if len(lanes) == 1:
+            outcomes = _one_by_one(lanes[0], queries, run, progress)
+        else:
+            outcomes = _side_by_side(lanes, queries, run, progress)
 
     if progress:
         progress("done", len(queries), len(queries))
 
     log_not_run(outcomes, present_tables)
+    return {query.name: outcomes[query.name] for query in queries}
+
+
+Runner = Callable[[Connection, Query], Outcome]
+
+
+def _one_by_one(
+    connection: Connection, queries: list[Query], run: Runner, progress: Progress | None
+) -> dict[str, Outcome]:
+    outcomes = {}
+    for index, query in enumerate(queries):
+        if progress:
+            progress(query.name, index, len(queries))
+        outcomes[query.name] = run(connection, query)
+
     return outcomes
+
+
+def _side_by_side(
+    lanes: list[Connection], queries: list[Query], run: Runner, progress: Progress | None
+) -> dict[str, Outcome]:
+    """One thread per connection; an error that ends the audit cancels the others' work.
+
+    Progress is reported from the calling thread, as each query ends.
+    """
+    waiting: queue.SimpleQueue[Query] = queue.SimpleQueue()
+    for query in queries:
+        waiting.put(query)
+    ended: queue.SimpleQueue[tuple[Query, Outcome | BaseException]] = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def work(connection: Connection) -> None:
+        while not stop.is_set():
+            try:
+                query = waiting.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                ended.put((query, run(connection, query)))
+            except BaseException as error:  # handed to the calling thread, raised there
+                ended.put((query, error))
+                return
+
+    threads = [
+        threading.Thread(target=work, args=(lane,), name=f"nexus-audit-query-{number}")
+        for number, lane in enumerate(lanes, start=1)
+    ]
+    for thread in threads:
+        thread.start()
+
+    outcomes: dict[str, Outcome] = {}
+    try:
+        while len(outcomes) < len(queries):
+            query, outcome = ended.get()
+            if isinstance(outcome, BaseException):
+                raise outcome
+            outcomes[query.name] = outcome
+            if progress:
+                progress(query.name, len(outcomes), len(queries))
+    except BaseException:
+        stop.set()
+        _cancel(lanes)
+        raise
+    finally:
+        for thread in threads:
+            thread.join()
+
+    return outcomes
+
+
+def _cancel(lanes: list[Connection]) -> None:
+    """Ask the engine to stop whatever each connection is running."""
+    for lane in lanes:
+        try:
+            driver = lane.connection.driver_connection
+            if driver is None:
+                continue
+            if lane.dialect.name == "postgresql":
+                driver.cancel_safe()
+            elif lane.dialect.name == "duckdb":
+                driver.interrupt()
+        except Exception as error:  # noqa: BLE001 - cancelling is best effort
+            log.debug("could not cancel a running query: %s", error)
 
 
 def log_not_run(outcomes: dict[str, Outcome], present_tables: frozenset[str]) -> None:

@@ -213,11 +213,13 @@ def test_connection_lost_mid_run_stops_and_keeps_the_last_report(
 
     real = runner.run_query
     calls: list[str] = []
+    on: list[int] = []  # the connection each query ran on (two run side by side)
 
     def terminated_on_the_third(
         connection: sa.Connection, query: Any, *a: Any, **k: Any
     ) -> Any:
         calls.append(query.name)
+        on.append(id(connection))
         if len(calls) == 3:
             pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
             admin = sa.create_engine(POSTGRES_URL)
@@ -235,7 +237,7 @@ def test_connection_lost_mid_run_stops_and_keeps_the_last_report(
     assert f"was lost during query {calls[2]}" in output
     assert "no report was written" in output and "run again" in output
     _clean(output)
-    assert len(calls) == 3  # nothing ran on a dead connection
+    assert on.count(on[2]) == on[:3].count(on[2])  # nothing ran on the dead connection
     assert _files(out) == before
 
 
