@@ -297,6 +297,7 @@ def _prepare(
             "statement_timeout": f"{int(statement_timeout_s * 1000)}ms",
             "lock_timeout": f"{int(lock_timeout_s * 1000)}ms",
             "TimeZone": "UTC",
+            "jit": "off",  # compiling cost more than it saved on these one-off queries
         }
         for name, value in settings.items():
             connection.execute(

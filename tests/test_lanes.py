@@ -70,6 +70,27 @@ def test_postgres_connections_opened_later_see_the_first_ones_snapshot(
     assert counts == [1_050, 1_050, 1_050]
 
 
+def test_every_postgres_connection_has_the_audits_settings(
+    postgres_backend: Backend,
+) -> None:
+    _filled(postgres_backend).dispose()
+    engine = open_engine(postgres_backend.url)
+    read = (
+        "SELECT current_setting('transaction_isolation'), "
+        "current_setting('transaction_read_only'), current_setting('statement_timeout'), "
+        "current_setting('TimeZone'), current_setting('jit')"
+    )
+
+    with (
+        snapshot(engine, statement_timeout_s=30, lock_timeout_s=5) as first,
+        lanes(engine, first, 2, statement_timeout_s=30, lock_timeout_s=5) as opened,
+    ):
+        seen = [tuple(lane.exec_driver_sql(read).one()) for lane in opened]
+    engine.dispose()
+
+    assert seen == [("repeatable read", "on", "30s", "UTC", "off")] * 2
+
+
 def test_a_refused_snapshot_import_keeps_the_connections_that_share_it(
     postgres_backend: Backend, caplog: pytest.LogCaptureFixture
 ) -> None:
