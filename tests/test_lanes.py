@@ -26,12 +26,11 @@ from nexus_audit.database import open_engine, snapshot
 from nexus_audit.demo import build_demo
 from nexus_audit.errors import ConfigError
 from nexus_audit.lanes import lanes
-from nexus_audit.model import metadata
 from nexus_audit.queries import Query
 from nexus_audit.runner import Outcome, _side_by_side, empty_frame
 
 from .conftest import Backend
-from .test_runner_chunks import ATTEMPTS, QUERY
+from .test_runner_chunks import QUERY, _filled
 
 MONTH = Period.month(2026, 11)
 COUNT = "SELECT COUNT(*) FROM login_attempts"
@@ -39,14 +38,6 @@ LATE_ROW = (
     "INSERT INTO login_attempts (id, username, created_at, success) "
     "VALUES (5000, 'late', TIMESTAMP WITH TIME ZONE '2026-11-30 12:00:00+00', false)"
 )
-
-
-def _filled(backend: Backend) -> sa.Engine:
-    engine = backend.engine()
-    metadata.create_all(engine, tables=[metadata.tables["login_attempts"]])
-    with engine.begin() as connection:
-        connection.exec_driver_sql(ATTEMPTS)
-    return engine
 
 
 def test_postgres_connections_opened_later_see_the_first_ones_snapshot(
