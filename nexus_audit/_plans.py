@@ -34,6 +34,8 @@ class Scan:
     index: str | None = None
     later_conditions: tuple[str, ...] = ()
     catalog: str | None = None
+    whole_table: bool = False
+    rows: float = -1.0
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,20 @@ def ranges(column: str, alias: str | None, conditions: tuple[str, ...]) -> bool:
     return any(pattern.search(text) for text in conditions)
 
 
+def equalities(alias: str | None, conditions: tuple[str, ...]) -> tuple[str, ...]:
+    """Columns a condition compares for equality with a constant, as an index key could.
+
+    PostgreSQL writes a ``varchar`` column cast to text, ``((a.kind)::text = 'x'::text)``,
+    and a list as ``= ANY ('{x,y}'::text[])``; an index on the column serves both.
+    """
+    qualifier = rf'(?:"?{re.escape(alias)}"?\.)?' if alias else r'(?:"?[\w$ -]+"?\.)?'
+    column = rf'\(?{qualifier}"?(\w+)"?\)?(?:::[\w ]+)?'
+    pattern = re.compile(rf"(?<![\w.\"]){column}\s*=\s*(?:ANY\s*\(\s*)?'")
+    found = (match.group(1) for text in conditions for match in pattern.finditer(text))
+
+    return tuple(dict.fromkeys(found))
+
+
 def postgres_scans(explained: Any) -> Iterator[Scan]:
     """Every table scan in a PostgreSQL JSON plan, subplans included."""
     yield from _postgres_node(explained[0]["Plan"])
@@ -91,6 +107,8 @@ def _postgres_node(node: dict[str, Any]) -> Iterator[Scan]:
             conditions=tuple(text for text in conditions if text),
             index_conditions=tuple(used),
             index=", ".join(names) or None,
+            whole_table=node["Node Type"] == "Seq Scan",
+            rows=float(node.get("Plan Rows", -1)),
         )
 
     for child in node.get("Plans", []):

@@ -8,7 +8,9 @@ wrapped in a cast or a function) is what a B-tree index led by that column serve
 each table scan of each plan the advice says whether an index does serve the range, or
 could but the planner reads the table instead (right when the range covers most of it, as
 "everything before the period end" does), or whether no index exists; a missing index on
-a large table gets a ``CREATE INDEX`` statement.
+a large table gets a ``CREATE INDEX`` statement. A large table read whole to keep at most
+1 % of its rows by comparing a column with a constant (a rare event type, over the whole
+history) gets an index led by that column, then the time column, where none is led by it.
 
 DuckDB: its ART indexes serve point lookups and very selective filters, not ranges. A
 range pushed into the table scan lets the zone maps (min and max per row group) skip the
@@ -41,6 +43,9 @@ from .vocabulary import unknown_value_warnings
 MIN_ROWS = 100_000
 """Tables with fewer rows are read whole as fast as through an index: no advice."""
 
+SELECTIVE = 0.01
+"""A whole-table read keeping at most this share of its rows is worth an index."""
+
 SERVED = {"index", "zone_map", "small"}
 LABELS = {
     "index": "index",
@@ -50,6 +55,7 @@ LABELS = {
     "zone_map": "zone maps (filter in the scan)",
     "not_pushed": "filter applied after the scan",
     "no_range": "no time range: whole table read",
+    "filter_no_index": "whole table read for few rows: no index on its filter",
 }
 
 
@@ -132,7 +138,7 @@ class _Doctor:
         self.connection, self.mapping, self.min_rows = connection, mapping, min_rows
         self.is_postgres = connection.dialect.name == "postgresql"
         self.tables: dict[tuple[str, str], TableInfo] = {}
-        self.missing: dict[tuple[str, str], str] = {}
+        self.missing: dict[tuple[str, tuple[str, ...]], str] = {}
 
     def advise(self, query: Query, values: dict[str, ParamValue]) -> QueryAdvice:
         sql, mapped = self.mapping.apply(
@@ -154,7 +160,15 @@ class _Doctor:
         return QueryAdvice(query.name, tuple(dict.fromkeys(uses)))
 
     def statements(self) -> tuple[str, ...]:
-        return tuple(sorted(self.missing.values()))
+        """The recommended indexes, leaving out one whose columns lead another's."""
+        covered = {
+            (table, columns[:size])
+            for table, columns in self.missing
+            for size in range(1, len(columns))
+        }
+        return tuple(
+            sorted(text for key, text in self.missing.items() if key not in covered)
+        )
 
     def _postgres(self, sql: str, parameters: dict[str, Any]) -> list[RangeUse]:
         uses: list[RangeUse] = []
@@ -172,7 +186,10 @@ class _Doctor:
             if _plans.ranges(c, scan.alias, scan.conditions)
         ]
         if not ranged and info.is_large(self.min_rows):
-            yield RangeUse(info.name, None, "no_range", info.size)
+            if scan.index_conditions:
+                yield RangeUse(info.name, None, "index", scan.index or "")
+            else:
+                yield RangeUse(info.name, None, "no_range", info.size)
 
         for column in ranged:
             if _plans.ranges(column, scan.alias, scan.index_conditions):
@@ -185,15 +202,45 @@ class _Doctor:
                 )
             else:
                 yield RangeUse(
-                    info.name, column, "no_index", self._recommend(info, column)
+                    info.name, column, "no_index", self._recommend(info, (column,))
                 )
 
-    def _recommend(self, info: TableInfo, column: str) -> str:
+        yield from self._judge_filter(scan, info, ranged)
+
+    def _judge_filter(
+        self, scan: Scan, info: TableInfo, ranged: list[str]
+    ) -> Iterator[RangeUse]:
+        """Advise an index for a large table read whole to keep few rows by an equality.
+
+        The rare event types looked up over the whole history are such reads: an index
+        led by that column, then the time column, serves the look-up and its range.
+        """
+        keys = [
+            c
+            for c in _plans.equalities(scan.alias, scan.conditions)
+            if c not in info.time_columns
+        ]
+        if not scan.whole_table or not keys or info.rows < self.min_rows:
+            return
+        if scan.rows > info.rows * SELECTIVE or any(k in info.indexes for k in keys):
+            return
+
+        columns = (keys[0], *ranged[:1])
+        self._recommend(info, columns)
+        yield RangeUse(
+            info.name,
+            ranged[0] if ranged else None,
+            "filter_no_index",
+            f"{keys[0]} keeps about {scan.rows:,.0f} of {info.rows:,} rows",
+        )
+
+    def _recommend(self, info: TableInfo, columns: tuple[str, ...]) -> str:
         quote = self.connection.dialect.identifier_preparer.quote
-        index = re.sub(r"\W", "_", f"ix_{info.table}_{column}")[:63]
-        self.missing[(info.name, column)] = (
+        index = re.sub(r"\W", "_", "_".join(("ix", info.table, *columns)))[:63]
+        self.missing[(info.name, columns)] = (
             f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {quote(index)} "
-            f"ON {quote(info.schema)}.{quote(info.table)} ({quote(column)});"
+            f"ON {quote(info.schema)}.{quote(info.table)} "
+            f"({', '.join(quote(column) for column in columns)});"
         )
         return info.size
 

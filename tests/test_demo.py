@@ -405,7 +405,8 @@ def test_refuses_existing_tables_unless_replace(tmp_path: Path) -> None:
         indexes = connection.execute("SELECT index_name FROM duckdb_indexes()")
         named = {name for (name,) in indexes.fetchall()}
     assert tables == set(metadata.tables) | {"keep_me"}
-    assert {"ix_audit_log_created_at", "ix_login_attempts_created_at"} <= named
+    # The event-type index is PostgreSQL's only: DuckDB's zone maps serve those filters.
+    assert named == {"ix_audit_log_created_at", "ix_login_attempts_created_at"}
     assert [done for _, done, _ in steps] == list(range(1, len(steps) + 1))
     assert steps[-1] == ("indexes", len(steps), len(steps))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
@@ -27,6 +28,13 @@ EVENTS = (
     "SELECT g, TIMESTAMP WITH TIME ZONE '2025-11-01 00:00:00+00' "
     "+ CAST(g AS INTEGER) * INTERVAL '5 minutes', 'data_access' "
     "FROM generate_series(1, 120000) AS s(g)"
+)
+
+SUDO = (
+    "INSERT INTO audit_log (id, created_at, event_type, resource) "
+    "SELECT 1000000 + g, TIMESTAMP WITH TIME ZONE '2025-11-01 00:01:00+00' "
+    "+ CAST(g AS INTEGER) * INTERVAL '5 minutes', 'sudo_command', 'root' "
+    "FROM generate_series(1, CAST(:count AS INTEGER)) AS s(g)"
 )
 
 
@@ -72,6 +80,11 @@ def test_a_served_range_needs_no_index(backend: Backend) -> None:
     served = "index" if backend.name == "postgres" else "zone_map"
     assert _use(found, "daily_audit_summary", "audit_log") == [("created_at", served)]
     assert _use(found, "period_activity", "audit_log") == [("created_at", served)]
+    if backend.name == "postgres":
+        # Lock events over the whole log, no time range: the event-type index serves them.
+        assert _use(found, "logins_to_inactive_accounts", "audit_log") == [
+            (None, "index")
+        ]
     assert found.statements == ()
 
 
@@ -96,6 +109,36 @@ def test_a_missing_index_is_recommended_and_never_created(backend: Backend) -> N
             ("created_at", "zone_map")
         ]
         assert found.statements == ()
+
+
+@pytest.mark.parametrize(("sudo_events", "advised"), [(20, True), (120_000, False)])
+def test_a_rare_event_type_read_from_the_whole_log_gets_an_index_led_by_it(
+    postgres_backend: Backend, sudo_events: int, advised: bool
+) -> None:
+    # off_hours_privileged_logins looks up every sudo_command before the period end:
+    # 20 of 120,020 events (0.02 %) is worth an index, 120,000 of 240,000 (50 %) is not.
+    schema = _fill(postgres_backend, index=True)
+    engine = postgres_backend.engine()
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP INDEX ix_audit_log_event_type_created_at")
+        connection.execute(sa.text(SUDO), {"count": sudo_events})
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        c.exec_driver_sql("ANALYZE audit_log")
+    engine.dispose()
+
+    found = diagnose(postgres_backend.url, MONTH, settings=Settings())
+
+    uses = _use(found, "off_hours_privileged_logins", "audit_log")
+    assert (("created_at", "filter_no_index") in uses) is advised
+    # logins_to_inactive_accounts looks up lock events (none here) over the whole log
+    # with no time range: an index led by event_type either way, the time column after.
+    locks = _use(found, "logins_to_inactive_accounts", "audit_log")
+    assert (None, "filter_no_index") in locks
+    columns = "event_type, created_at" if advised else "event_type"
+    index = "ix_audit_log_" + columns.replace(", ", "_")
+    assert found.statements == (
+        f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {index} ON {schema}.audit_log ({columns});",
+    )
 
 
 def test_advice_names_the_mapped_table_and_column(backend: Backend) -> None:

@@ -180,6 +180,7 @@ def _index(engine: Engine, loader: Loader) -> None:
 
     for table in metadata.sorted_tables:
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
-            loader.execute(str(CreateIndex(index).compile(dialect=dialect)))
+            if dialect.name in index.info.get("dialects", (dialect.name,)):
+                loader.execute(str(CreateIndex(index).compile(dialect=dialect)))
         if dialect.name == "postgresql":
             loader.execute(f"ANALYZE {dialect.identifier_preparer.format_table(table)}")
