@@ -84,9 +84,15 @@ def equalities(alias: str | None, conditions: tuple[str, ...]) -> tuple[str, ...
     and a list as ``= ANY ('{x,y}'::text[])``; an index on the column serves both.
     """
     qualifier = rf'(?:"?{re.escape(alias)}"?\.)?' if alias else r'(?:"?[\w$ -]+"?\.)?'
-    column = rf'\(?{qualifier}"?(\w+)"?\)?(?:::[\w ]+)?'
-    pattern = re.compile(rf"(?<![\w.\"]){column}\s*=\s*(?:ANY\s*\(\s*)?'")
-    found = (match.group(1) for text in conditions for match in pattern.finditer(text))
+    bare = rf'{qualifier}"?(\w+)"?'
+    # A cast wraps the column in parentheses of its own; ``lower(a.kind)`` is no column.
+    cast = rf"\({bare}\)(?:::[\w ]+)+"
+    pattern = re.compile(rf"(?<![\w.\":])(?:{cast}|{bare})\s*=\s*(?:ANY\s*\(\s*)?'")
+    found = (
+        match.group(1) or match.group(2)
+        for text in conditions
+        for match in pattern.finditer(text)
+    )
 
     return tuple(dict.fromkeys(found))
 

@@ -254,6 +254,27 @@ def test_only_a_bare_order_comparison_of_the_column_is_a_range() -> None:
     )
 
 
+def test_only_a_column_equal_to_a_constant_is_an_index_key() -> None:
+    def keys(condition: str) -> tuple[str, ...]:
+        return _plans.equalities("a", (condition,))
+
+    # PostgreSQL casts a varchar column to text in parentheses of its own.
+    assert keys("((a.kind)::text = 'sudo_command'::text)") == ("kind",)
+    assert keys("((a.kind)::text = ANY ('{x,y}'::text[]))") == ("kind",)
+    assert keys("((a.user_id = u.user_id) AND (a.outcome = 'denied'::text))") == (
+        "outcome",
+    )
+    assert keys("""(a."select" = 'x'::text)""") == ("select",)
+    # A function of the column, another comparison, another column, another table's.
+    assert keys("(lower((a.kind)::text) = 'x'::text)") == ()
+    assert keys("(lower(a.kind) = 'x'::text)") == ()
+    assert keys("((a.kind)::text <> 'x'::text)") == ()
+    assert keys("((a.kind)::text >= 'x'::text)") == ()
+    assert keys("((a.kind)::text <> ALL ('{x}'::text[]))") == ()
+    assert keys("(a.kind = $1)") == ()
+    assert keys("(b.kind = 'x'::text)") == ()
+
+
 def test_plan_names_are_unquoted_as_duckdb_quotes_a_file_name() -> None:
     assert _plans._duckdb_table('"demo-1000000".main.audit_log') == (
         "demo-1000000",
