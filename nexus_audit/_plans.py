@@ -78,23 +78,67 @@ def ranges(column: str, alias: str | None, conditions: tuple[str, ...]) -> bool:
 
 
 def equalities(alias: str | None, conditions: tuple[str, ...]) -> tuple[str, ...]:
-    """Columns a condition compares for equality with a constant, as an index key could.
+    """Columns that a top-level ``AND`` term compares, whole, with a constant.
 
-    PostgreSQL writes a ``varchar`` column cast to text, ``((a.kind)::text = 'x'::text)``,
-    and a list as ``= ANY ('{x,y}'::text[])``; an index on the column serves both.
+    Only such a term can be served by an index keyed on the column. PostgreSQL writes a
+    ``varchar`` column cast to text, ``((a.kind)::text = 'x'::text)``, and a list as
+    ``= ANY ('{x,y}'::text[])``; a function of the column, an ``OR`` or a comparison
+    inside a string is no such term.
     """
-    qualifier = rf'(?:"?{re.escape(alias)}"?\.)?' if alias else r'(?:"?[\w$ -]+"?\.)?'
-    bare = rf'{qualifier}"?(\w+)"?'
-    # A cast wraps the column in parentheses of its own; ``lower(a.kind)`` is no column.
-    cast = rf"\({bare}\)(?:::[\w ]+)+"
-    pattern = re.compile(rf"(?<![\w.\":])(?:{cast}|{bare})\s*=\s*(?:ANY\s*\(\s*)?'")
-    found = (
-        match.group(1) or match.group(2)
-        for text in conditions
-        for match in pattern.finditer(text)
-    )
+    ident = r'(?:"(?:[^"]|"")+"|\w+)'
+    qualifier = rf'(?:"?{re.escape(alias)}"?\.)' if alias else rf"(?:{ident}\.)?"
+    column = rf"(?:\({qualifier}({ident})\)::[\w ]+|{qualifier}({ident}))"
+    constant = r"(?:''(?:::[\w ]+(?:\[\])?)?|-?\d[\d.]*)"
+    term = re.compile(rf"{column} = (?:ANY \({constant}\)|{constant})")
+    found = []
+
+    for text in conditions:
+        for part in _and_terms(_STRING.sub("''", text)):
+            match = term.fullmatch(part)
+            if match:
+                found.append(_unquoted(match.group(1) or match.group(2)))
 
     return tuple(dict.fromkeys(found))
+
+
+_STRING = re.compile(r"'(?:[^']|'')*'")
+
+
+def _and_terms(text: str) -> list[str]:
+    """The terms a condition joins with ``AND`` at its top level, parentheses removed."""
+    text = _unwrapped(text.strip())
+    terms, depth, start = [], 0, 0
+
+    for position, character in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth == 0 and text.startswith(" AND ", position):
+            terms.append(_unwrapped(text[start:position].strip()))
+            start = position + len(" AND ")
+
+    if not terms:
+        return [text]
+    return [*terms, _unwrapped(text[start:].strip())]
+
+
+def _unwrapped(text: str) -> str:
+    """``text`` without the parentheses that enclose all of it."""
+    while text.startswith("(") and _closing(text) == len(text) - 1:
+        text = text[1:-1].strip()
+    return text
+
+
+def _closing(text: str) -> int:
+    """Where the parenthesis opening ``text`` closes, or -1."""
+    depth = 0
+    for position, character in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth == 0:
+            return position
+    return -1
+
+
+def _unquoted(name: str) -> str:
+    return name[1:-1].replace('""', '"') if name.startswith('"') else name
 
 
 def postgres_scans(explained: Any) -> Iterator[Scan]:
@@ -102,7 +146,7 @@ def postgres_scans(explained: Any) -> Iterator[Scan]:
     yield from _postgres_node(explained[0]["Plan"])
 
 
-def _postgres_node(node: dict[str, Any]) -> Iterator[Scan]:
+def _postgres_node(node: dict[str, Any], workers: int = 0) -> Iterator[Scan]:
     if node["Node Type"] in _PG_SCANS:
         names, used = _index_use(node)
         conditions = [node.get(key) for key in ("Filter", "Index Cond", "Recheck Cond")]
@@ -114,11 +158,25 @@ def _postgres_node(node: dict[str, Any]) -> Iterator[Scan]:
             index_conditions=tuple(used),
             index=", ".join(names) or None,
             whole_table=node["Node Type"] == "Seq Scan",
-            rows=float(node.get("Plan Rows", -1)),
+            rows=_all_rows(node, workers),
         )
 
+    workers = node.get("Workers Planned", workers)
     for child in node.get("Plans", []):
-        yield from _postgres_node(child)
+        yield from _postgres_node(child, workers)
+
+
+def _all_rows(node: dict[str, Any], workers: int) -> float:
+    """The rows a scan keeps in all; a parallel one's estimate is per process.
+
+    PostgreSQL divides by the workers plus the leader's share, 1 - 0.3 per worker
+    (``get_parallel_divisor`` in costsize.c).
+    """
+    rows = float(node.get("Plan Rows", -1))
+    if not node.get("Parallel Aware") or workers <= 0 or rows < 0:
+        return rows
+
+    return rows * (workers + max(0.0, 1.0 - 0.3 * workers))
 
 
 def _index_use(node: dict[str, Any]) -> tuple[list[str], list[str]]:

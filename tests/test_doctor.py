@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from nexus_audit import _plans
 from nexus_audit.cli import main
 from nexus_audit.config import Settings
-from nexus_audit.doctor import Diagnosis, diagnose
+from nexus_audit.doctor import Diagnosis, _index_name, diagnose
 from nexus_audit.model import metadata
 
 from .conftest import Backend
@@ -273,6 +273,50 @@ def test_only_a_column_equal_to_a_constant_is_an_index_key() -> None:
     assert keys("((a.kind)::text <> ALL ('{x}'::text[]))") == ()
     assert keys("(a.kind = $1)") == ()
     assert keys("(b.kind = 'x'::text)") == ()
+    assert keys("(substr(a.other, 1, 2) = 'xx'::text)") == ()
+    # Only whole AND terms: not inside an OR, a test of a test, or a string.
+    assert keys("((a.other = 'x'::text) OR (a.n = 1))") == ()
+    assert keys("((a.other = 'x'::text) IS NOT TRUE)") == ()
+    assert keys("(a.p ~~ '%user=''%'::text)") == ()
+    assert keys("((a.kind)::text = 'a=''b AND c = ''d'::text)") == ("kind",)
+    assert keys(
+        "((a.created_at >= '2025-11-01 00:00:00+00'::timestamp with time zone) "
+        "AND ((a.event_type)::text = 'sudo_command'::text) AND (a.n = 5))"
+    ) == ("event_type", "n")
+    assert keys("""(a."my col" = 'x'::text)""") == ("my col",)
+
+
+def test_a_parallel_scans_rows_are_counted_for_all_its_processes() -> None:
+    plan = {
+        "Node Type": "Gather",
+        "Workers Planned": 2,
+        "Plan Rows": 59_000,
+        "Plans": [
+            {
+                "Node Type": "Seq Scan",
+                "Parallel Aware": True,
+                "Relation Name": "audit_log",
+                "Plan Rows": 24_583,
+            }
+        ],
+    }
+
+    # Each of 2 workers and the leader's 1 - 2 × 0.3 share: 24,583 × 2.4 = 58,999.2.
+    (scan,) = _plans.postgres_scans([{"Plan": plan}])
+    assert scan.rows == pytest.approx(58_999.2)
+
+
+def test_index_names_past_63_bytes_stay_apart() -> None:
+    table = "t" * 59
+    short = _index_name("audit_log", ("event_type", "created_at"))
+    one, two = (
+        _index_name(table, c) for c in (("created_at",), ("kind", "created_at"))
+    )
+
+    assert short == "ix_audit_log_event_type_created_at"
+    assert one != two
+    assert len(one) == len(two) == 63
+    assert one[:55] == two[:55] == "ix_" + "t" * 51 + "_"
 
 
 def test_plan_names_are_unquoted_as_duckdb_quotes_a_file_name() -> None:
