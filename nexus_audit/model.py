@@ -246,9 +246,9 @@ consents = Table(
 
 Index("ix_login_attempts_created_at", login_attempts.c.created_at)
 Index("ix_audit_log_created_at", audit_log.c.created_at)
-# Served on PostgreSQL the look-ups of rare event types over the whole history (sudo
-# commands, locks, role changes), which otherwise read the table. DuckDB's zone maps do
-# not need it, and its ART index would only cost the build.
+# On PostgreSQL this serves the look-ups of rare event types over the whole history (sudo
+# commands, locks, role changes), which would otherwise read the whole table. DuckDB's
+# zone maps do without it, and an ART index there would only cost build time.
 Index(
     "ix_audit_log_event_type_created_at",
     audit_log.c.event_type,
