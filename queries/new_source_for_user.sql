@@ -16,7 +16,20 @@
 -- column: previous_ip text
 -- column: previous_login_at timestamp
 -- column: known_sources integer
-WITH successes AS (
+WITH privileged AS (
+    SELECT u.username
+    FROM users AS u
+    JOIN role_grants AS g ON g.user_id = u.user_id
+    JOIN roles AS r ON r.role_id = g.role_id
+    WHERE r.is_privileged
+      AND g.granted_at < :period_end
+      AND (g.revoked_at IS NULL OR g.revoked_at > :period_start)
+    UNION
+    SELECT resource
+    FROM audit_log
+    WHERE event_type = 'sudo_command' AND created_at < :period_end
+),
+successes AS (
     SELECT id, username, user_id, client_ip, country, created_at
     FROM login_attempts
     WHERE success
@@ -24,6 +37,14 @@ WITH successes AS (
       AND client_ip IS NOT NULL
       AND created_at >= :period_start - :lookback_days * INTERVAL '1 day'
       AND created_at < :period_end
+      AND (
+          NOT :privileged_only
+          OR username IN (SELECT username FROM privileged)
+          OR POSITION(
+              ',' || LOWER(username) || ','
+              IN ',' || LOWER(REPLACE(:privileged_names, ' ', '')) || ','
+          ) > 0
+      )
 ),
 seen_before AS (
     SELECT DISTINCT username
@@ -42,19 +63,6 @@ history AS (
         ) AS same_source_before
     FROM successes
 ),
-privileged AS (
-    SELECT u.username
-    FROM users AS u
-    JOIN role_grants AS g ON g.user_id = u.user_id
-    JOIN roles AS r ON r.role_id = g.role_id
-    WHERE r.is_privileged
-      AND g.granted_at < :period_end
-      AND (g.revoked_at IS NULL OR g.revoked_at > :period_start)
-    UNION
-    SELECT resource
-    FROM audit_log
-    WHERE event_type = 'sudo_command' AND created_at < :period_end
-),
 findings AS (
     SELECT h.*
     FROM history AS h
@@ -66,14 +74,6 @@ findings AS (
       AND (
           h.same_source_before IS NULL
           OR h.same_source_before < h.created_at - :lookback_days * INTERVAL '1 day'
-      )
-      AND (
-          NOT :privileged_only
-          OR h.username IN (SELECT username FROM privileged)
-          OR POSITION(
-              ',' || LOWER(h.username) || ','
-              IN ',' || LOWER(REPLACE(:privileged_names, ' ', '')) || ','
-          ) > 0
       )
 ),
 previous AS (
